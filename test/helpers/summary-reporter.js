@@ -1,0 +1,11 @@
+// Prints one closing line in the plain form CI reads ("tests: N passed, N failed, N skipped"),
+// after jest's own summary.
+class SummaryReporter {
+  onRunComplete(_contexts, results) {
+    const { numPassedTests, numFailedTests, numPendingTests, numTodoTests } = results;
+    process.stdout.write(
+      `\ntests: ${numPassedTests} passed, ${numFailedTests} failed, ${numPendingTests + numTodoTests} skipped\n`,
+    );
+  }
+}
+module.exports = SummaryReporter;
