@@ -19,7 +19,8 @@ function make100MbEncryptedZip(): string {
   if (existsSync(out)) return out;
   mkdirSync(join(CACHE, "big"), { recursive: true });
   // Random data does not compress: the archive is as large as its content, about 100 MB.
-  for (let i = 0; i < 4; i++) writeFileSync(join(CACHE, "big", `part${i}.bin`), randomBytes(25 * 1024 * 1024));
+  for (let i = 0; i < 4; i++)
+    writeFileSync(join(CACHE, "big", `part${i}.bin`), randomBytes(25 * 1024 * 1024));
   execFileSync("zip", ["-q", "-0", "-r", "-P", "secret", out, "big"], { cwd: CACHE });
   rmSync(join(CACHE, "big"), { recursive: true });
   return out;
@@ -68,7 +69,12 @@ async function mainBench() {
   const rows = [
     await compare("100 MB ZipCrypto ZIP", big, 30, 5),
     await compare("10,000 entries, ZipCrypto", manyEnc, 30, 10),
-    await compare("10,000 entries, plain (worst case for us: looks inside for nested archives)", manyPlain, 20, 10),
+    await compare(
+      "10,000 entries, plain (worst case for us: looks inside for nested archives)",
+      manyPlain,
+      20,
+      10,
+    ),
   ];
   const md = `Command: \`npm run bench:inspect\` (${machine()}). Median of repeated runs in one process; input is the Base64 text.
 
