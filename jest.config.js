@@ -8,5 +8,7 @@ module.exports = {
     "^.+\\.tsx?$": ["ts-jest", { diagnostics: false }],
   },
   testTimeout: 30000,
+  globalSetup: "<rootDir>/test/harness/global-setup.ts",
+  globalTeardown: "<rootDir>/test/harness/global-teardown.ts",
   reporters: ["default", "<rootDir>/test/helpers/summary-reporter.js"],
 };

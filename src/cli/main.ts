@@ -1,12 +1,14 @@
 #!/usr/bin/env node
+import { runCheck } from "./check";
 import { runInspect } from "./inspect";
 import { type CliIO, processIO, UsageError } from "./io";
 
-const USAGE = `usage: mailtls inspect [--json] FILE...`;
+const USAGE = `usage: mailtls check [--json] [--timeout MS] DOMAIN_OR_ADDRESS... | mailtls inspect [--json] FILE...`;
 
 type Command = (argv: string[], io: CliIO) => number | Promise<number>;
 
 const commands: Record<string, Command> = {
+  check: runCheck,
   inspect: runInspect,
 };
 

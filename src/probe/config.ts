@@ -1,0 +1,80 @@
+import type { BlockList } from "node:net";
+import { DEFAULT_SCORING, type ScoringPolicy } from "../core/verdict";
+import { parseAllowList } from "./addresses";
+
+/** Everything the probe engine can be told, read from MAILTLS_* variables (documented in README). */
+export interface ProbeConfig {
+  /** DNS servers as host or host:port; empty means the system's resolvers. */
+  dnsServers: string[];
+  /** Deadline for one domain, everything included. */
+  timeoutMs: number;
+  /** Deadlines for single steps, each also capped by what is left of the domain's deadline. */
+  connectTimeoutMs: number;
+  greetingTimeoutMs: number;
+  commandTimeoutMs: number;
+  tlsTimeoutMs: number;
+  dnsTimeoutMs: number;
+  smtpPort: number;
+  ehloName: string;
+  allowPrivate: BlockList;
+  /** Connections open at once across all probes, and to one destination address. */
+  maxConnections: number;
+  maxConnectionsPerAddress: number;
+  /** At most this many MX hosts are probed, and this many addresses per family for each. */
+  maxMx: number;
+  maxAddressesPerFamily: number;
+  scoring: ScoringPolicy;
+}
+
+export class ConfigError extends Error {}
+
+function int(
+  env: Record<string, string | undefined>,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new ConfigError(`${name}="${raw}" must be a whole number from ${min} to ${max}`);
+  return n;
+}
+
+export function probeConfigFromEnv(env: Record<string, string | undefined> = process.env): ProbeConfig {
+  const timeoutMs = int(env, "MAILTLS_PROBE_TIMEOUT_MS", 15000, 100, 600000);
+  const minTls = env.MAILTLS_MIN_TLS_VERSION ?? DEFAULT_SCORING.minTlsVersion;
+  if (!["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"].includes(minTls))
+    throw new ConfigError(`MAILTLS_MIN_TLS_VERSION="${minTls}" must be TLSv1, TLSv1.1, TLSv1.2 or TLSv1.3`);
+  const ehloName = env.MAILTLS_EHLO_NAME ?? "mailtls-probe.invalid";
+  if (!/^[A-Za-z0-9.-]+$/.test(ehloName) && !/^\[[0-9a-fA-F.:]+\]$/.test(ehloName))
+    throw new ConfigError(`MAILTLS_EHLO_NAME="${ehloName}" must be a host name or an address literal`);
+  let allowPrivate: BlockList;
+  try {
+    allowPrivate = parseAllowList(env.MAILTLS_ALLOW_PRIVATE);
+  } catch (e) {
+    throw new ConfigError((e as Error).message);
+  }
+  return {
+    dnsServers: (env.MAILTLS_DNS_SERVERS ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
+    timeoutMs,
+    connectTimeoutMs: int(env, "MAILTLS_CONNECT_TIMEOUT_MS", 5000, 50, 600000),
+    greetingTimeoutMs: int(env, "MAILTLS_GREETING_TIMEOUT_MS", 10000, 50, 600000),
+    commandTimeoutMs: int(env, "MAILTLS_COMMAND_TIMEOUT_MS", 5000, 50, 600000),
+    tlsTimeoutMs: int(env, "MAILTLS_TLS_TIMEOUT_MS", 5000, 50, 600000),
+    dnsTimeoutMs: int(env, "MAILTLS_DNS_TIMEOUT_MS", 3000, 50, 600000),
+    smtpPort: int(env, "MAILTLS_SMTP_PORT", 25, 1, 65535),
+    ehloName,
+    allowPrivate,
+    maxConnections: int(env, "MAILTLS_MAX_CONNECTIONS", 64, 1, 10000),
+    maxConnectionsPerAddress: int(env, "MAILTLS_MAX_CONNECTIONS_PER_ADDRESS", 2, 1, 100),
+    maxMx: 10,
+    maxAddressesPerFamily: 2,
+    scoring: { minTlsVersion: minTls as ScoringPolicy["minTlsVersion"] },
+  };
+}

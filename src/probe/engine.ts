@@ -1,0 +1,181 @@
+import { type MailDomain } from "../core/domain";
+import {
+  DEFAULT_TTL_SECONDS,
+  type DnsOutcome,
+  type DomainReport,
+  type MxReport,
+  scoreDomain,
+} from "../core/verdict";
+import { isAllowedTarget } from "./addresses";
+import type { ProbeConfig } from "./config";
+import { Deadline, KeyedSemaphore, Semaphore, withTimeout } from "./limits";
+import { dnsFailure, type MailResolver } from "./resolver";
+import { type Connector, probeSmtp, tcpConnector } from "./smtp";
+
+/** What the engine talks to; tests give it a resolver pointed at a local DNS server. */
+export interface ProbeDeps {
+  resolver: MailResolver;
+  connector?: Connector;
+  now?: () => number;
+}
+
+interface MxTarget {
+  host: string;
+  preference: number;
+}
+
+const DNS_CODES: Record<string, Extract<DnsOutcome, { kind: "error" }>["code"]> = {
+  timeout: "dns-timeout",
+  servfail: "dns-servfail",
+  refused: "dns-refused",
+};
+
+/**
+ * The probe engine: DNS, then one SMTP conversation per MX host (in parallel), then the grade.
+ * Shared limits (connections in all, per destination address) live on the instance.
+ */
+export class ProbeEngine {
+  private readonly connections: Semaphore;
+  private readonly perAddress: KeyedSemaphore;
+  private readonly connector: Connector;
+  private readonly now: () => number;
+
+  constructor(
+    readonly config: ProbeConfig,
+    private readonly deps: ProbeDeps,
+  ) {
+    this.connections = new Semaphore(config.maxConnections);
+    this.perAddress = new KeyedSemaphore(config.maxConnectionsPerAddress);
+    this.connector = deps.connector ?? tcpConnector;
+    this.now = deps.now ?? Date.now;
+  }
+
+  private async dns<T>(deadline: Deadline, q: () => Promise<T>): Promise<T> {
+    return withTimeout(q(), deadline.step(this.config.dnsTimeoutMs), () =>
+      Object.assign(new Error("DNS query timed out"), { code: "ETIMEOUT" }),
+    );
+  }
+
+  /** MX targets in preference order, or the DNS outcome that ends the probe. */
+  private async mxTargets(
+    domain: string,
+    deadline: Deadline,
+  ): Promise<{ dns: DnsOutcome; targets: MxTarget[] }> {
+    try {
+      const records = await this.dns(deadline, () => this.deps.resolver.mx(domain));
+      // RFC 7505: a single MX of "." (Node reports an empty exchange) means "no mail here".
+      if (records.length === 1 && (records[0].exchange === "" || records[0].exchange === "."))
+        return { dns: { kind: "null-mx" }, targets: [] };
+      const targets = records
+        .filter((r) => r.exchange !== "" && r.exchange !== ".")
+        .sort((a, b) => a.priority - b.priority || a.exchange.localeCompare(b.exchange))
+        .slice(0, this.config.maxMx)
+        .map((r) => ({ host: r.exchange.toLowerCase().replace(/\.$/, ""), preference: r.priority }));
+      if (targets.length === 0) return { dns: { kind: "null-mx" }, targets: [] };
+      return { dns: { kind: "mx" }, targets };
+    } catch (e) {
+      const f = dnsFailure(e);
+      if (f === "nxdomain") return { dns: { kind: "nxdomain" }, targets: [] };
+      if (f !== "nodata")
+        return { dns: { kind: "error", code: DNS_CODES[f] ?? "dns-error", detail: String(e) }, targets: [] };
+    }
+    // No MX: the domain itself is the mail host if it has an address (RFC 5321 §5.1).
+    const [a, aaaa] = await Promise.allSettled([
+      this.dns(deadline, () => this.deps.resolver.a(domain)),
+      this.dns(deadline, () => this.deps.resolver.aaaa(domain)),
+    ]);
+    if ((a.status === "fulfilled" && a.value.length) || (aaaa.status === "fulfilled" && aaaa.value.length))
+      return { dns: { kind: "implicit-mx" }, targets: [{ host: domain, preference: 0 }] };
+    const failures = [a, aaaa].map((r) => (r.status === "rejected" ? dnsFailure(r.reason) : "nodata"));
+    const hard = failures.find((f) => f !== "nodata" && f !== "nxdomain");
+    if (hard) return { dns: { kind: "error", code: DNS_CODES[hard] ?? "dns-error" }, targets: [] };
+    return { dns: { kind: "no-mail-records" }, targets: [] };
+  }
+
+  private async addresses(
+    host: string,
+    deadline: Deadline,
+  ): Promise<{ addresses: string[]; error?: string }> {
+    const cap = this.config.maxAddressesPerFamily;
+    const [a, aaaa] = await Promise.allSettled([
+      this.dns(deadline, () => this.deps.resolver.a(host)),
+      this.dns(deadline, () => this.deps.resolver.aaaa(host)),
+    ]);
+    const v4 = a.status === "fulfilled" ? a.value.slice(0, cap) : [];
+    const v6 = aaaa.status === "fulfilled" ? aaaa.value.slice(0, cap) : [];
+    if (v4.length + v6.length > 0) return { addresses: [...v4, ...v6] };
+    const failures = [a, aaaa].map((r) => (r.status === "rejected" ? dnsFailure(r.reason) : "nodata"));
+    const hard = failures.find((f) => f !== "nodata" && f !== "nxdomain");
+    return { addresses: [], error: hard ? `dns-${hard}` : "no-address" };
+  }
+
+  /** One MX host: its addresses, then each allowed address in turn until one answers. */
+  private async probeMx(t: MxTarget, deadline: Deadline): Promise<MxReport> {
+    const t0 = this.now();
+    const { addresses, error } = await this.addresses(t.host, deadline);
+    const report: MxReport = {
+      host: t.host,
+      preference: t.preference,
+      addresses,
+      reachable: false,
+      starttls: null,
+      timings: { dnsMs: this.now() - t0 },
+    };
+    if (error) {
+      report.error = error;
+      return report;
+    }
+    const allowed = addresses.filter((a) => isAllowedTarget(a, this.config.allowPrivate));
+    if (allowed.length === 0) {
+      report.error = "private-address";
+      report.errorDetail = `refused to connect to ${addresses.join(", ")}: not a public address`;
+      return report;
+    }
+    for (const address of allowed) {
+      if (deadline.expired) {
+        report.error ??= "deadline";
+        break;
+      }
+      const facts = await this.connections.run(() =>
+        this.perAddress.run(address, () =>
+          probeSmtp({
+            host: t.host,
+            address,
+            port: this.config.smtpPort,
+            ehloName: this.config.ehloName,
+            deadline,
+            connectTimeoutMs: this.config.connectTimeoutMs,
+            greetingTimeoutMs: this.config.greetingTimeoutMs,
+            commandTimeoutMs: this.config.commandTimeoutMs,
+            tlsTimeoutMs: this.config.tlsTimeoutMs,
+            connector: this.connector,
+          }),
+        ),
+      );
+      Object.assign(report, facts, { timings: { ...report.timings, ...facts.timings }, address });
+      if (!facts.error || facts.reachable) break; // an answer, good or bad, ends the search
+    }
+    return report;
+  }
+
+  /** Probes one domain (already parsed and validated) and returns its report. Never throws. */
+  async probe(domain: MailDomain): Promise<DomainReport> {
+    const started = this.now();
+    const deadline = new Deadline(this.config.timeoutMs, this.now);
+    const { dns, targets } = await this.mxTargets(domain.ascii, deadline);
+    // Every MX in parallel, each bounded by the domain's deadline.
+    const mx = await Promise.all(targets.map((t) => this.probeMx(t, deadline)));
+    const { grade, reasons } = scoreDomain(dns, mx, this.config.scoring);
+    const checkedAt = new Date(this.now());
+    return {
+      domain: domain.ascii,
+      displayDomain: domain.unicode,
+      grade,
+      checkedAt: checkedAt.toISOString(),
+      expiresAt: new Date(checkedAt.getTime() + DEFAULT_TTL_SECONDS[grade] * 1000).toISOString(),
+      durationMs: this.now() - started,
+      mx,
+      reasons,
+    };
+  }
+}

@@ -1,0 +1,44 @@
+import { Resolver } from "node:dns/promises";
+
+/** The DNS questions the probe asks; tests point the real implementation at a local server. */
+export interface MailResolver {
+  mx(domain: string): Promise<Array<{ exchange: string; priority: number }>>;
+  a(host: string): Promise<string[]>;
+  aaaa(host: string): Promise<string[]>;
+}
+
+/** DNS failures the probe tells apart. */
+export type DnsFailure = "nxdomain" | "nodata" | "timeout" | "servfail" | "refused" | "error";
+
+/** Maps Node's resolver error codes onto the failures the verdict distinguishes. */
+export function dnsFailure(e: unknown): DnsFailure {
+  switch ((e as NodeJS.ErrnoException)?.code) {
+    case "ENOTFOUND":
+      return "nxdomain";
+    case "ENODATA":
+      return "nodata";
+    case "ETIMEOUT":
+      return "timeout";
+    case "ESERVFAIL":
+      return "servfail";
+    case "EREFUSED":
+      return "refused";
+    default:
+      return "error";
+  }
+}
+
+/**
+ * node:dns with its own servers and a timeout per try. Servers are "host" or "host:port"
+ * (IPv6 as "[::1]:53"); an empty list keeps the system's resolvers.
+ */
+export function dnsResolver(servers: string[], timeoutMs: number): MailResolver {
+  // Two tries, each with half the time: one lost UDP packet should not cost the whole answer.
+  const r = new Resolver({ timeout: Math.max(50, Math.floor(timeoutMs / 2)), tries: 2 });
+  if (servers.length > 0) r.setServers(servers);
+  return {
+    mx: (domain) => r.resolveMx(domain),
+    a: (host) => r.resolve4(host),
+    aaaa: (host) => r.resolve6(host),
+  };
+}

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# up.sh - start the whole harness: test PKI (if missing), DNS, 10 postfix MXes.
+# Env: RUN (default <script dir>/run), PKI (default <script dir>/pki)
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+RUN=${RUN:-${TMPDIR:-/tmp}/mailtls-harness}; PKI=${PKI:-$HERE/pki}
+export POSTFIX_BASE=$RUN/postfix
+T0=$(date +%s.%N)
+[[ -f $PKI/ca.crt ]] || "$HERE/make-ca.sh" "$PKI" >/dev/null
+"$HERE/start-dns.sh" "$RUN/dns"
+T1=$(date +%s.%N)
+
+# name                addr        mode       cert-base (in $PKI)
+INSTANCES=(
+  "mx1.good.test       127.0.0.11  tls        mx1.good.test"
+  "mx.notls.test       127.0.0.12  notls      -"
+  "mx1.partial.test    127.0.0.13  tls        mx1.partial.test"
+  "mx.selfsigned.test  127.0.0.14  tls        mx.selfsigned.test"
+  "mx.mismatch.test    127.0.0.15  tls        mx.mismatch.test"
+  "mx.expired.test     127.0.0.16  tls        mx.expired.test"
+  "mx.tls10.test       127.0.0.17  tls10      mx.tls10.test"
+  "implicit.test       127.0.0.18  tls        implicit.test"
+  "mx.xn--r8jz45g.test 127.0.0.19  tls        mx.xn--r8jz45g.test"
+  "mx.multiline.test   127.0.0.20  multiline  mx.multiline.test"
+  "mx.bench.test       127.0.0.101 tls        mx1.good.test"
+)
+# The bench instance answers for bench1..12.test, each MX on its own address (101-112).
+BENCH_ADDRS="$(seq -f '127.0.0.%g' 102 112 | tr '\n' ' ')"
+pids=()
+for line in "${INSTANCES[@]}"; do
+  read -r name addr mode cb <<<"$line"
+  export EXTRA_ADDRS=""
+  [[ $name == mx.bench.test ]] && EXTRA_ADDRS=$BENCH_ADDRS
+  if [[ $mode == notls ]]; then
+    "$HERE/start-postfix.sh" "$name" "$addr" notls &
+  else
+    "$HERE/start-postfix.sh" "$name" "$addr" "$mode" "$PKI/$cb.fullchain.crt" "$PKI/$cb.key" &
+  fi
+  pids+=($!)
+done
+rc=0; for p in "${pids[@]}"; do wait "$p" || rc=1; done
+T2=$(date +%s.%N)
+printf 'timing: dns %.2fs, %d postfix instances (parallel) %.2fs, total %.2fs\n' \
+  "$(awk "BEGIN{print $T1-$T0}")" "${#INSTANCES[@]}" "$(awk "BEGIN{print $T2-$T1}")" "$(awk "BEGIN{print $T2-$T0}")"
+exit $rc
