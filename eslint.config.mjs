@@ -17,6 +17,7 @@ export default tseslint.config(
         __dirname: "readonly",
         process: "readonly",
         console: "readonly",
+        Buffer: "readonly",
       },
     },
     rules: { "@typescript-eslint/no-require-imports": "off" },
