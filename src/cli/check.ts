@@ -6,7 +6,8 @@ import { ConfigError, engineFromEnv } from "../probe";
 import { type CliIO, UsageError } from "./io";
 
 function mxLine(m: MxReport, lang: Lang): string {
-  const parts: string[] = [t(lang, "check.mx", { preference: m.preference, host: m.host })];
+  // "MX 10 host" reads the same in both languages.
+  const parts: string[] = [`MX ${m.preference} ${m.host}`];
   if (m.address) parts.push(`[${m.address}]`);
   parts.push(
     t(

@@ -89,6 +89,8 @@ mx-host=watched.test,mx.watched.test,10
 host-record=mx.watched.test,127.0.0.37
 # benchmark domains: bench1..bench12.test, one MX each on its own address, one Postfix
 $(for i in $(seq 1 12); do printf 'mx-host=bench%s.test,mx.bench%s.test,10\nhost-record=mx.bench%s.test,127.0.0.%s\n' "$i" "$i" "$i" "$((100 + i))"; done)
+# the same twelve behind a latency proxy (bench/latency-proxy.ts) on 127.0.0.121..132
+$(for i in $(seq 1 12); do printf 'mx-host=slowbench%s.test,mx.slowbench%s.test,10\nhost-record=mx.slowbench%s.test,127.0.0.%s\n' "$i" "$i" "$i" "$((120 + i))"; done)
 # SERVFAIL / REFUSED come from the tiny node responder (dnsmasq passes rcode through)
 server=/servfail.test/$RCODE_ADDR
 server=/refused.test/$RCODE_ADDR

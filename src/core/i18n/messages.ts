@@ -60,7 +60,6 @@ const catalogue = {
     ja: "時間内に確認できませんでした。暗号化されていないとは限りません。",
     en: "Could not be checked in time; this does not mean the mail would travel unencrypted.",
   },
-  "check.mx": { ja: "MX {preference} {host}", en: "MX {preference} {host}" },
   "check.starttls.yes": { ja: "STARTTLS あり", en: "STARTTLS offered" },
   "check.starttls.no": { ja: "STARTTLS なし", en: "no STARTTLS" },
   "check.starttls.unknown": { ja: "接続できず", en: "not reached" },
