@@ -1,0 +1,98 @@
+/** The tenant policy the add-in applies, served by GET /api/v1/policy (design §3, §4). */
+
+export type RuleMode = "block" | "warn" | "off";
+
+export interface TenantPolicy {
+  /** Domains treated as internal besides the user's own (never probed, never warned about). */
+  internalDomains: string[];
+  rules: {
+    /** A password-protected archive or document is attached. */
+    passwordProtectedAttachment: RuleMode;
+    /** Plain files go to a domain graded no-tls or partial. */
+    plainFileToUnencrypted: RuleMode;
+    /** The mail looks like the follow-up "password mail" of PPAP. */
+    passwordMail: RuleMode;
+    /** A domain's grade is unknown (probe failed or still pending) at send time. */
+    unknownGrade: RuleMode;
+  };
+  /** When the service cannot be reached: send anyway (with an info bar) or stop the send. */
+  failOpen: boolean;
+  /** Where "replace with a download link" uploads files. */
+  linkProvider: "builtin" | "onedrive" | "none";
+  /** Download links: lifetime, download limit, largest file (the download-link issue uses these). */
+  links: { expiryHours: number; maxDownloads: number; maxFileMb: number; offerForTls: boolean };
+}
+
+export const DEFAULT_POLICY: TenantPolicy = {
+  internalDomains: [],
+  rules: {
+    passwordProtectedAttachment: "block",
+    plainFileToUnencrypted: "warn",
+    passwordMail: "warn",
+    unknownGrade: "off",
+  },
+  failOpen: true,
+  linkProvider: "builtin",
+  links: { expiryHours: 168, maxDownloads: 10, maxFileMb: 100, offerForTls: false },
+};
+
+export class PolicyError extends Error {}
+
+const MODES: readonly RuleMode[] = ["block", "warn", "off"];
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Validates a policy document (JSON already parsed) and fills the defaults. Unknown keys are errors,
+ * so a typo in an admin's file is caught at start-up rather than silently ignored.
+ */
+export function parsePolicy(input: unknown, normaliseDomain: (d: string) => string = (d) => d): TenantPolicy {
+  if (!isObject(input)) throw new PolicyError("the policy must be a JSON object");
+  const known = new Set(Object.keys(DEFAULT_POLICY));
+  for (const k of Object.keys(input)) if (!known.has(k)) throw new PolicyError(`unknown policy key "${k}"`);
+  const p: TenantPolicy = structuredCloneish(DEFAULT_POLICY);
+  if (input.internalDomains !== undefined) {
+    if (!Array.isArray(input.internalDomains) || !input.internalDomains.every((d) => typeof d === "string"))
+      throw new PolicyError("internalDomains must be a list of domain names");
+    p.internalDomains = input.internalDomains.map((d) => normaliseDomain(d as string));
+  }
+  if (input.rules !== undefined) {
+    if (!isObject(input.rules)) throw new PolicyError("rules must be an object");
+    for (const [k, v] of Object.entries(input.rules)) {
+      if (!(k in p.rules)) throw new PolicyError(`unknown rule "${k}"`);
+      if (!MODES.includes(v as RuleMode))
+        throw new PolicyError(`rule "${k}" must be one of ${MODES.join(", ")}`);
+      p.rules[k as keyof TenantPolicy["rules"]] = v as RuleMode;
+    }
+  }
+  if (input.failOpen !== undefined) {
+    if (typeof input.failOpen !== "boolean") throw new PolicyError("failOpen must be true or false");
+    p.failOpen = input.failOpen;
+  }
+  if (input.linkProvider !== undefined) {
+    if (!["builtin", "onedrive", "none"].includes(input.linkProvider as string))
+      throw new PolicyError("linkProvider must be builtin, onedrive or none");
+    p.linkProvider = input.linkProvider as TenantPolicy["linkProvider"];
+  }
+  if (input.links !== undefined) {
+    if (!isObject(input.links)) throw new PolicyError("links must be an object");
+    for (const [k, v] of Object.entries(input.links)) {
+      if (!(k in p.links)) throw new PolicyError(`unknown links setting "${k}"`);
+      if (k === "offerForTls") {
+        if (typeof v !== "boolean") throw new PolicyError("links.offerForTls must be true or false");
+        p.links.offerForTls = v;
+      } else {
+        if (typeof v !== "number" || !Number.isFinite(v) || v <= 0)
+          throw new PolicyError(`links.${k} must be a positive number`);
+        (p.links as unknown as Record<string, number>)[k] = v;
+      }
+    }
+  }
+  return p;
+}
+
+function structuredCloneish<T>(v: T): T {
+  return JSON.parse(JSON.stringify(v)) as T;
+}

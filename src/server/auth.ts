@@ -1,0 +1,96 @@
+import { timingSafeEqual, createHash } from "node:crypto";
+import type { FastifyRequest } from "fastify";
+import { createRemoteJWKSet, decodeJwt, jwtVerify } from "jose";
+import type { ServerConfig } from "./config";
+
+export class AuthError extends Error {
+  constructor(
+    readonly status: 401 | 403,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Who is calling: an API key (by a short hash, never the key itself) or an Entra tenant. */
+export interface Caller {
+  kind: "anonymous" | "api-key" | "entra";
+  id: string;
+}
+
+function sameSecret(a: string, b: string): boolean {
+  // Hash first so the comparison takes the same time whatever the lengths.
+  const ha = createHash("sha256").update(a).digest();
+  const hb = createHash("sha256").update(b).digest();
+  return timingSafeEqual(ha, hb);
+}
+
+function keyId(key: string): string {
+  return "key:" + createHash("sha256").update(key).digest("hex").slice(0, 12);
+}
+
+function presented(req: FastifyRequest): string | undefined {
+  const header = req.headers["x-api-key"];
+  if (typeof header === "string" && header) return header;
+  const auth = req.headers.authorization;
+  if (auth && /^Bearer\s+/i.test(auth)) return auth.replace(/^Bearer\s+/i, "").trim();
+  return undefined;
+}
+
+/**
+ * Authentication for the API when configured: API keys (MAILTLS_API_KEYS), or Microsoft Entra ID
+ * bearer tokens (nested app authentication) checked for signature (JWKS), issuer, audience and an
+ * allowed tenant. With neither configured the API is open (a single-tenant, internal deployment).
+ */
+export function createAuthenticator(config: ServerConfig) {
+  const entra = config.entra;
+  const jwks = entra
+    ? createRemoteJWKSet(new URL(entra.jwksUrl), { timeoutDuration: 5000, cooldownDuration: 30000 })
+    : undefined;
+  const required = config.apiKeys.length > 0 || entra !== undefined;
+
+  async function caller(req: FastifyRequest): Promise<Caller> {
+    const secret = presented(req);
+    if (!secret) {
+      if (!required) return { kind: "anonymous", id: "ip:" + req.ip };
+      throw new AuthError(401, "unauthorized", "an API key (X-API-Key) or a bearer token is required");
+    }
+    const key = config.apiKeys.find((k) => sameSecret(k, secret));
+    if (key) return { kind: "api-key", id: keyId(key) };
+    if (entra && jwks && secret.split(".").length === 3) {
+      let tid: string | undefined;
+      try {
+        tid = decodeJwt(secret).tid as string | undefined;
+      } catch {
+        throw new AuthError(401, "invalid-token", "the bearer token is not a JWT");
+      }
+      if (!tid || !entra.tenants.includes(tid))
+        throw new AuthError(403, "tenant-not-allowed", "this tenant is not allowed");
+      try {
+        await jwtVerify(secret, jwks, {
+          issuer: entra.issuer.replace("{tenant}", tid),
+          audience: entra.audience,
+          clockTolerance: 60,
+        });
+      } catch (e) {
+        throw new AuthError(401, "invalid-token", `the bearer token was rejected: ${(e as Error).message}`);
+      }
+      return { kind: "entra", id: "tenant:" + tid };
+    }
+    if (!required) return { kind: "anonymous", id: "ip:" + req.ip };
+    throw new AuthError(401, "unauthorized", "the API key or token is not valid");
+  }
+
+  /** Admin routes: an admin key, always; with none configured the admin report is off. */
+  function admin(req: FastifyRequest): void {
+    if (config.adminKeys.length === 0)
+      throw new AuthError(403, "admin-disabled", "no admin key is configured (MAILTLS_ADMIN_KEYS)");
+    const secret = presented(req);
+    if (!secret) throw new AuthError(401, "unauthorized", "an admin key is required");
+    if (!config.adminKeys.some((k) => sameSecret(k, secret)))
+      throw new AuthError(403, "forbidden", "not an admin key");
+  }
+
+  return { caller, admin, required };
+}

@@ -1,0 +1,118 @@
+import { readFileSync } from "node:fs";
+import { parseMailDomain } from "../core/domain";
+import { DEFAULT_POLICY, parsePolicy, PolicyError, type TenantPolicy } from "../core/policy";
+import { DEFAULT_TTL_SECONDS, type Grade } from "../core/verdict";
+import { ConfigError, type ProbeConfig, probeConfigFromEnv } from "../probe/config";
+
+/** The service's settings, all from MAILTLS_* variables (README lists them). */
+export interface ServerConfig {
+  host: string;
+  port: number;
+  dbPath: string;
+  redisUrl?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  /** The service's public URL: the origin CORS allows, and the base the add-in's manifest uses. */
+  publicUrl: string;
+  policy: TenantPolicy;
+  apiKeys: string[];
+  adminKeys: string[];
+  entra?: { issuer: string; audience: string; tenants: string[]; jwksUrl: string };
+  ttlSeconds: Record<Grade, number>;
+  /** Refresh an entry in the background when it expires within this many seconds and was asked for recently. */
+  refreshAheadSeconds: number;
+  defaultWaitMs: number;
+  maxWaitMs: number;
+  rateLimitPerMinute: number;
+  refreshRateLimitPerMinute: number;
+  trustProxy: boolean;
+  logLevel: string;
+  probe: ProbeConfig;
+}
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new ConfigError(`${name}="${raw}" must be a whole number from ${min} to ${max}`);
+  return n;
+}
+
+function list(env: NodeJS.ProcessEnv, name: string): string[] {
+  return (env[name] ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+function loadPolicy(path: string | undefined): TenantPolicy {
+  if (!path) return DEFAULT_POLICY;
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    throw new ConfigError(
+      `MAILTLS_POLICY_FILE: cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? e}`,
+    );
+  }
+  try {
+    return parsePolicy(JSON.parse(text), (d) => parseMailDomain(d).ascii);
+  } catch (e) {
+    const why = e instanceof PolicyError || e instanceof SyntaxError ? e.message : String(e);
+    throw new ConfigError(`MAILTLS_POLICY_FILE ${path}: ${why}`);
+  }
+}
+
+export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const port = int(env, "MAILTLS_PORT", 3000, 0, 65535);
+  const host = env.MAILTLS_HOST || "127.0.0.1";
+  const tlsCert = env.MAILTLS_TLS_CERT || undefined;
+  const tlsKey = env.MAILTLS_TLS_KEY || undefined;
+  if (!!tlsCert !== !!tlsKey) throw new ConfigError("MAILTLS_TLS_CERT and MAILTLS_TLS_KEY go together");
+  const publicUrl = (env.MAILTLS_PUBLIC_URL || "https://localhost:3000").replace(/\/+$/, "");
+  try {
+    new URL(publicUrl);
+  } catch {
+    throw new ConfigError(`MAILTLS_PUBLIC_URL="${publicUrl}" is not a URL`);
+  }
+  const ttlSeconds = { ...DEFAULT_TTL_SECONDS };
+  for (const g of Object.keys(ttlSeconds) as Grade[]) {
+    const name = `MAILTLS_TTL_${g.toUpperCase().replace("-", "_")}_SECONDS`;
+    ttlSeconds[g] = int(env, name, ttlSeconds[g], 1, 30 * 24 * 3600);
+  }
+  let entra: ServerConfig["entra"];
+  if (env.MAILTLS_ENTRA_AUDIENCE) {
+    const tenants = list(env, "MAILTLS_ENTRA_TENANTS");
+    if (tenants.length === 0) throw new ConfigError("MAILTLS_ENTRA_TENANTS must list at least one tenant ID");
+    entra = {
+      audience: env.MAILTLS_ENTRA_AUDIENCE,
+      tenants,
+      // {tenant} is replaced by the token's tenant ID (tid).
+      issuer: env.MAILTLS_ENTRA_ISSUER || "https://login.microsoftonline.com/{tenant}/v2.0",
+      jwksUrl: env.MAILTLS_ENTRA_JWKS_URL || "https://login.microsoftonline.com/common/discovery/v2.0/keys",
+    };
+  }
+  return {
+    host,
+    port,
+    dbPath: env.MAILTLS_DB || "./data/mailtls.db",
+    redisUrl: env.MAILTLS_REDIS_URL || undefined,
+    tlsCert,
+    tlsKey,
+    publicUrl,
+    policy: loadPolicy(env.MAILTLS_POLICY_FILE),
+    apiKeys: list(env, "MAILTLS_API_KEYS"),
+    adminKeys: list(env, "MAILTLS_ADMIN_KEYS"),
+    entra,
+    ttlSeconds,
+    refreshAheadSeconds: int(env, "MAILTLS_REFRESH_AHEAD_SECONDS", 600, 0, 24 * 3600),
+    defaultWaitMs: int(env, "MAILTLS_DEFAULT_WAIT_MS", 2500, 0, 60000),
+    maxWaitMs: int(env, "MAILTLS_MAX_WAIT_MS", 20000, 0, 120000),
+    rateLimitPerMinute: int(env, "MAILTLS_RATE_LIMIT", 600, 1, 1_000_000),
+    refreshRateLimitPerMinute: int(env, "MAILTLS_REFRESH_RATE_LIMIT", 10, 1, 1_000_000),
+    trustProxy: env.MAILTLS_TRUST_PROXY === "true" || env.MAILTLS_TRUST_PROXY === "1",
+    logLevel: env.MAILTLS_LOG_LEVEL || "info",
+    probe: probeConfigFromEnv(env),
+  };
+}

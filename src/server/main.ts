@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+import { join } from "node:path";
+import { engineFromEnv } from "../probe";
+import { ConfigError } from "../probe/config";
+import { buildApp } from "./app";
+import { serverConfigFromEnv } from "./config";
+import { connectRedis, RedisFlight, resilientRedisStore } from "./store/redis";
+import { openSqliteStore } from "./store/sqlite";
+
+/** `npm start`: the probe service on the embedded store (SQLite), or Redis when MAILTLS_REDIS_URL is set. */
+export async function start(env: NodeJS.ProcessEnv = process.env) {
+  const config = serverConfigFromEnv(env);
+  const engine = engineFromEnv(env);
+  const redis = config.redisUrl ? connectRedis(config.redisUrl) : undefined;
+  redis?.on("error", () => undefined); // reported by the store's fallback, once
+  // The store and the flight need the app's logger, so the app is built with a placeholder first.
+  const pino = (await import("pino")).default({ level: config.logLevel });
+  const store = redis ? resilientRedisStore(redis, pino) : openSqliteStore(config.dbPath);
+  const flight = redis ? new RedisFlight(redis, store, config.probe.timeoutMs + 5000) : undefined;
+  const app = await buildApp(config, {
+    store,
+    prober: engine,
+    flight,
+    redis,
+    staticRoot: join(__dirname, ".."),
+  });
+
+  // Background refresh: domains asked for in the last day whose verdict is about to expire.
+  const timer = setInterval(
+    () => void app.verdicts.refreshDue(24 * 3600 * 1000).catch(() => undefined),
+    60_000,
+  );
+  timer.unref();
+
+  const stop = async () => {
+    clearInterval(timer);
+    await app.close();
+    await store.close();
+    process.exit(0);
+  };
+  process.once("SIGTERM", stop);
+  process.once("SIGINT", stop);
+
+  await app.listen({ host: config.host, port: config.port });
+  return app;
+}
+
+if (require.main === module) {
+  start().catch((e) => {
+    process.stderr.write(`mailtls: ${e instanceof ConfigError ? e.message : (e as Error).stack}\n`);
+    process.exit(e instanceof ConfigError ? 2 : 1);
+  });
+}

@@ -1,0 +1,46 @@
+import { Counter, collectDefaultMetrics, Histogram, Registry } from "prom-client";
+
+/** The service's Prometheus metrics, on a registry of its own (so tests can run several apps). */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: "mailtls_process_" });
+  return {
+    registry,
+    probes: new Counter({
+      name: "mailtls_probes_total",
+      help: "Probes run, by resulting grade",
+      labelNames: ["grade"],
+      registers: [registry],
+    }),
+    cacheHits: new Counter({
+      name: "mailtls_cache_hits_total",
+      help: "Verdicts served fresh from the cache",
+      registers: [registry],
+    }),
+    cacheMisses: new Counter({
+      name: "mailtls_cache_misses_total",
+      help: "Look-ups that needed a probe",
+      registers: [registry],
+    }),
+    requests: new Counter({
+      name: "mailtls_http_requests_total",
+      help: "HTTP requests by route and status",
+      labelNames: ["method", "route", "status"],
+      registers: [registry],
+    }),
+    latency: new Histogram({
+      name: "mailtls_http_request_duration_seconds",
+      help: "HTTP request latency by route",
+      labelNames: ["method", "route"],
+      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    }),
+    storeErrors: new Counter({
+      name: "mailtls_store_errors_total",
+      help: "Cache store operations that failed",
+      registers: [registry],
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,0 +1,111 @@
+import type { FastifyBaseLogger } from "fastify";
+import { type MailDomain, parseMailDomain } from "../core/domain";
+import type { DomainReport, Grade } from "../core/verdict";
+import type { Flight } from "./flight";
+import type { Metrics } from "./metrics";
+import type { VerdictStore } from "./store/types";
+
+export interface Prober {
+  probe(domain: MailDomain): Promise<DomainReport>;
+}
+
+export interface VerdictServiceOptions {
+  ttlSeconds: Record<Grade, number>;
+  refreshAheadSeconds: number;
+  now?: () => number;
+}
+
+/** A report for a domain whose probe has not finished within the caller's wait. */
+function pendingReport(d: MailDomain, now: number): DomainReport {
+  const at = new Date(now).toISOString();
+  return {
+    domain: d.ascii,
+    displayDomain: d.unicode,
+    grade: "unknown",
+    checkedAt: at,
+    expiresAt: at,
+    durationMs: 0,
+    mx: [],
+    reasons: ["pending"],
+    pending: true,
+  };
+}
+
+/**
+ * Cache-first verdicts: a fresh cached verdict at once; otherwise one shared probe (single-flight),
+ * waited for up to `waitMs`, after which the caller gets what is known, marked pending, and the
+ * probe finishes in the background and fills the cache.
+ */
+export class VerdictService {
+  private readonly now: () => number;
+
+  constructor(
+    private readonly store: VerdictStore,
+    private readonly prober: Prober,
+    private readonly flight: Flight,
+    private readonly metrics: Metrics,
+    private readonly log: FastifyBaseLogger,
+    private readonly opts: VerdictServiceOptions,
+  ) {
+    this.now = opts.now ?? Date.now;
+  }
+
+  /** Probes now (shared with any probe of the same domain already running) and stores the result. */
+  refresh(d: MailDomain): Promise<DomainReport> {
+    return this.flight.run(d.ascii, async () => {
+      const report = await this.prober.probe(d);
+      const checked = Date.parse(report.checkedAt);
+      const expiresAt = checked + this.opts.ttlSeconds[report.grade] * 1000;
+      report.expiresAt = new Date(expiresAt).toISOString();
+      this.metrics.probes.inc({ grade: report.grade });
+      await this.safely(() => this.store.put({ report, expiresAt }));
+      return report;
+    });
+  }
+
+  async lookup(d: MailDomain, opts: { refresh?: boolean; waitMs: number }): Promise<DomainReport> {
+    void this.safely(() => this.store.recordLookup(d.ascii, this.now()));
+    const cached = opts.refresh ? undefined : await this.safely(() => this.store.get(d.ascii));
+    if (cached && cached.expiresAt > this.now()) {
+      this.metrics.cacheHits.inc();
+      return cached.report;
+    }
+    this.metrics.cacheMisses.inc();
+    const probe = this.refresh(d);
+    probe.catch((e) => this.log.error({ err: e, domain: d.ascii }, "probe failed"));
+    let timer: NodeJS.Timeout | undefined;
+    const late = Symbol("late");
+    const result = await Promise.race([
+      probe,
+      new Promise<typeof late>((resolve) => (timer = setTimeout(() => resolve(late), opts.waitMs))),
+    ]).finally(() => clearTimeout(timer));
+    if (result !== late) return result;
+    // Not done in time: an expired verdict is still better than nothing, marked as being re-checked.
+    return cached ? { ...cached.report, pending: true } : pendingReport(d, this.now());
+  }
+
+  /** Domains asked for recently whose verdict is about to expire: refreshed so users never wait. */
+  async refreshDue(recentWindowMs: number, limit = 50): Promise<number> {
+    const now = this.now();
+    const due = await this.safely(() =>
+      this.store.dueForRefresh(now - recentWindowMs, now + this.opts.refreshAheadSeconds * 1000, limit),
+    );
+    for (const domain of due ?? []) {
+      await this.refresh(parseMailDomain(domain)).catch((e) =>
+        this.log.warn({ err: e, domain }, "background refresh failed"),
+      );
+    }
+    return due?.length ?? 0;
+  }
+
+  /** Store trouble must not turn into a 5xx: log, count, and carry on without the cache. */
+  private async safely<T>(op: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await op();
+    } catch (e) {
+      this.metrics.storeErrors.inc();
+      this.log.warn({ err: e }, "cache store unavailable");
+      return undefined;
+    }
+  }
+}
