@@ -132,11 +132,9 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<App
     },
   );
   app.setNotFoundHandler((req, reply) =>
-    reply
-      .status(404)
-      .send({
-        error: { code: "not-found", message: `no route ${req.method} ${redact(req.url.split("?")[0])}` },
-      }),
+    reply.status(404).send({
+      error: { code: "not-found", message: `no route ${req.method} ${redact(req.url.split("?")[0])}` },
+    }),
   );
 
   await app.register(helmet, {
@@ -336,11 +334,9 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<App
       await deps.store.ping();
       return { status: "ready", store: deps.store.kind };
     } catch (e) {
-      return reply
-        .status(503)
-        .send({
-          error: { code: "store-unavailable", message: `${deps.store.kind}: ${(e as Error).message}` },
-        });
+      return reply.status(503).send({
+        error: { code: "store-unavailable", message: `${deps.store.kind}: ${(e as Error).message}` },
+      });
     }
   });
   app.get("/metrics", { schema: { hide: true } }, async (_req, reply) =>
