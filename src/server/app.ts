@@ -173,13 +173,10 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<App
     keyGenerator: (req) => (isRefresh(req) ? "refresh:" : "") + clientKey(req),
     max: (req) => (isRefresh(req) ? config.refreshRateLimitPerMinute : config.rateLimitPerMinute),
     allowList: (req) => req.url === "/healthz" || req.url === "/readyz" || req.url === "/metrics",
-    errorResponseBuilder: (_req, ctx) => ({
-      statusCode: 429,
-      error: {
-        code: "rate-limited",
-        message: `too many requests: at most ${ctx.max} a minute, retry in ${ctx.after}`,
-      },
-    }),
+    errorResponseBuilder: (_req, ctx) =>
+      Object.assign(new Error(`too many requests: at most ${ctx.max} a minute, retry in ${ctx.after}`), {
+        statusCode: 429,
+      }),
   });
   await app.register(swagger, {
     openapi: {

@@ -1,0 +1,145 @@
+import { createServer, type Server } from "node:http";
+import { exportJWK, generateKeyPair, SignJWT } from "jose";
+import { getJson, postJson, type RunningService, startService } from "../helpers/service";
+
+const TENANT = "11111111-2222-3333-4444-555555555555";
+const OTHER_TENANT = "99999999-2222-3333-4444-555555555555";
+const AUDIENCE = "api://mailtls.example.test/0000";
+
+describe("authentication", () => {
+  let jwks: Server;
+  let jwksUrl: string;
+  let sign: (claims: Record<string, unknown>, opts?: { exp?: string; aud?: string; iss?: string }) => Promise<string>;
+  let svc: RunningService;
+
+  beforeAll(async () => {
+    // A local JWKS endpoint stands in for Entra's; tokens are signed with its key.
+    const { publicKey, privateKey } = await generateKeyPair("RS256");
+    const jwk = { ...(await exportJWK(publicKey)), kid: "test-key", alg: "RS256", use: "sig" };
+    jwks = createServer((_req, res) => res.setHeader("content-type", "application/json").end(JSON.stringify({ keys: [jwk] })));
+    await new Promise<void>((r) => jwks.listen(0, "127.0.0.1", () => r()));
+    const addr = jwks.address();
+    jwksUrl = `http://127.0.0.1:${typeof addr === "object" && addr ? addr.port : 0}/keys`;
+    sign = (claims, opts = {}) =>
+      new SignJWT(claims)
+        .setProtectedHeader({ alg: "RS256", kid: "test-key" })
+        .setIssuer(opts.iss ?? `https://login.microsoftonline.com/${claims.tid}/v2.0`)
+        .setAudience(opts.aud ?? AUDIENCE)
+        .setIssuedAt()
+        .setExpirationTime(opts.exp ?? "10m")
+        .sign(privateKey);
+    svc = await startService({
+      MAILTLS_API_KEYS: "key-one,key-two",
+      MAILTLS_ADMIN_KEYS: "admin-secret",
+      MAILTLS_ENTRA_AUDIENCE: AUDIENCE,
+      MAILTLS_ENTRA_TENANTS: TENANT,
+      MAILTLS_ENTRA_JWKS_URL: jwksUrl,
+    });
+  });
+  afterAll(async () => {
+    await svc.close();
+    jwks.close();
+  });
+
+  it("POST /check without credentials is refused, and probes nothing", async () => {
+    const r = await postJson(`${svc.url}/api/v1/check`, { domains: ["good.test"] });
+    expect(r.status).toBe(401);
+    expect(r.body.error.code).toBe("unauthorized");
+    expect(svc.prober.probes).toBe(0);
+  });
+
+  it("an API key in X-API-Key or as a bearer token is accepted; a wrong one is not", async () => {
+    expect((await postJson(`${svc.url}/api/v1/check`, { domains: ["good.test"] }, { "x-api-key": "key-two" })).status).toBe(200);
+    expect((await getJson(`${svc.url}/api/v1/policy`, { headers: { authorization: "Bearer key-one" } })).status).toBe(200);
+    expect((await getJson(`${svc.url}/api/v1/policy`, { headers: { "x-api-key": "key-three" } })).status).toBe(401);
+  });
+
+  it("an Entra token of an allowed tenant, for our audience, is accepted", async () => {
+    const token = await sign({ tid: TENANT, oid: "user-1" });
+    const r = await postJson(`${svc.url}/api/v1/check`, { domains: ["good.test"] }, { authorization: `Bearer ${token}` });
+    expect(r.status).toBe(200);
+  });
+
+  it.each([
+    ["another tenant", { tid: OTHER_TENANT }, {}, 403, "tenant-not-allowed"],
+    ["another audience", { tid: TENANT }, { aud: "api://someone-else" }, 401, "invalid-token"],
+    ["another issuer", { tid: TENANT }, { iss: "https://evil.example/v2.0" }, 401, "invalid-token"],
+    ["an expired token", { tid: TENANT }, { exp: "-5m" }, 401, "invalid-token"],
+  ])("a token from %s is refused", async (_, claims, opts, status, code) => {
+    const token = await sign(claims, opts as never);
+    const r = await getJson(`${svc.url}/api/v1/policy`, { headers: { authorization: `Bearer ${token}` } });
+    expect(r.status).toBe(status);
+    expect(r.body.error.code).toBe(code);
+  });
+
+  it("the public check page's single look-up works without credentials, but not a refresh", async () => {
+    expect((await getJson(`${svc.url}/api/v1/domains/good.test`)).status).toBe(200);
+    const r = await getJson(`${svc.url}/api/v1/domains/good.test?refresh=true`);
+    expect(r.status).toBe(401);
+  });
+
+  it("the admin report needs the admin key, and lists domains, grades, look-ups — as JSON or CSV", async () => {
+    await getJson(`${svc.url}/api/v1/domains/notls.test`);
+    await getJson(`${svc.url}/api/v1/domains/notls.test`);
+    expect((await getJson(`${svc.url}/api/v1/admin/domains`)).status).toBe(401);
+    expect((await getJson(`${svc.url}/api/v1/admin/domains`, { headers: { "x-api-key": "key-one" } })).status).toBe(403);
+    const json = await getJson(`${svc.url}/api/v1/admin/domains?grade=no-tls`, { headers: { "x-api-key": "admin-secret" } });
+    expect(json.status).toBe(200);
+    expect(json.body.domains).toEqual([
+      { domain: "notls.test", grade: "no-tls", checkedAt: expect.any(String), lookups: 2, lastLookupAt: expect.any(String) },
+    ]);
+    const csv = await fetch(`${svc.url}/api/v1/admin/domains?format=csv`, { headers: { "x-api-key": "admin-secret" } });
+    expect(csv.headers.get("content-type")).toMatch(/^text\/csv/);
+    const lines = (await csv.text()).trim().split("\n");
+    expect(lines[0]).toBe("domain,grade,checkedAt,lookups,lastLookupAt");
+    expect(lines.some((l) => l.startsWith("good.test,tls,"))).toBe(true);
+    expect(lines.some((l) => l.startsWith("notls.test,no-tls,"))).toBe(true);
+    const bad = await getJson(`${svc.url}/api/v1/admin/domains?grade=excellent`, { headers: { "x-api-key": "admin-secret" } });
+    expect(bad.status).toBe(400);
+  });
+});
+
+describe("CORS, security headers, rate limits", () => {
+  let svc: RunningService;
+  beforeAll(async () => (svc = await startService({ MAILTLS_RATE_LIMIT: "20", MAILTLS_REFRESH_RATE_LIMIT: "2" })));
+  afterAll(() => svc.close());
+
+  it("answers the add-in's preflight for its own origin only", async () => {
+    const ok = await fetch(`${svc.url}/api/v1/check`, {
+      method: "OPTIONS",
+      headers: { origin: "https://addin.example.test", "access-control-request-method": "POST", "access-control-request-headers": "content-type" },
+    });
+    expect(ok.status).toBe(204);
+    expect(ok.headers.get("access-control-allow-origin")).toBe("https://addin.example.test");
+    expect(ok.headers.get("access-control-allow-methods")).toContain("POST");
+    const other = await fetch(`${svc.url}/api/v1/check`, {
+      method: "OPTIONS",
+      headers: { origin: "https://evil.example", "access-control-request-method": "POST" },
+    });
+    expect(other.headers.get("access-control-allow-origin")).toBeNull();
+  });
+
+  it("sends security headers", async () => {
+    const r = await fetch(`${svc.url}/healthz`);
+    expect(r.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(r.headers.get("content-security-policy")).toContain("default-src 'self'");
+    expect(r.headers.get("strict-transport-security")).toBeTruthy();
+  });
+
+  it("limits refreshes more strictly than look-ups, with a clear 429", async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) statuses.push((await getJson(`${svc.url}/api/v1/domains/nullmx.test?refresh=true`)).status);
+    expect(statuses).toEqual([200, 200, 429]);
+    const limited = await getJson(`${svc.url}/api/v1/domains/nullmx.test?refresh=true`);
+    expect(limited.body.error.code).toBe("rate-limited");
+    // Plain look-ups have their own, larger allowance.
+    expect((await getJson(`${svc.url}/api/v1/domains/nullmx.test`)).status).toBe(200);
+  });
+
+  it("limits look-ups per client", async () => {
+    let last = 0;
+    for (let i = 0; i < 25 && last !== 429; i++) last = (await getJson(`${svc.url}/api/v1/policy`)).status;
+    expect(last).toBe(429);
+    expect((await getJson(`${svc.url}/healthz`)).status).toBe(200); // health checks are never limited
+  });
+});
