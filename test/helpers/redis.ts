@@ -28,7 +28,18 @@ function ping(port: number): Promise<boolean> {
 export async function startRedis(port: number): Promise<RedisServer> {
   const child: ChildProcess = spawn(
     "redis-server",
-    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "no"],
+    [
+      "--port",
+      String(port),
+      "--bind",
+      "127.0.0.1",
+      "--save",
+      "",
+      "--appendonly",
+      "no",
+      "--protected-mode",
+      "no",
+    ],
     { stdio: "ignore" },
   );
   for (let i = 0; i < 100; i++) {

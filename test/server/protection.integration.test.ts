@@ -9,14 +9,19 @@ const AUDIENCE = "api://mailtls.example.test/0000";
 describe("authentication", () => {
   let jwks: Server;
   let jwksUrl: string;
-  let sign: (claims: Record<string, unknown>, opts?: { exp?: string; aud?: string; iss?: string }) => Promise<string>;
+  let sign: (
+    claims: Record<string, unknown>,
+    opts?: { exp?: string; aud?: string; iss?: string },
+  ) => Promise<string>;
   let svc: RunningService;
 
   beforeAll(async () => {
     // A local JWKS endpoint stands in for Entra's; tokens are signed with its key.
     const { publicKey, privateKey } = await generateKeyPair("RS256");
     const jwk = { ...(await exportJWK(publicKey)), kid: "test-key", alg: "RS256", use: "sig" };
-    jwks = createServer((_req, res) => res.setHeader("content-type", "application/json").end(JSON.stringify({ keys: [jwk] })));
+    jwks = createServer((_req, res) =>
+      res.setHeader("content-type", "application/json").end(JSON.stringify({ keys: [jwk] })),
+    );
     await new Promise<void>((r) => jwks.listen(0, "127.0.0.1", () => r()));
     const addr = jwks.address();
     jwksUrl = `http://127.0.0.1:${typeof addr === "object" && addr ? addr.port : 0}/keys`;
@@ -49,14 +54,25 @@ describe("authentication", () => {
   });
 
   it("an API key in X-API-Key or as a bearer token is accepted; a wrong one is not", async () => {
-    expect((await postJson(`${svc.url}/api/v1/check`, { domains: ["good.test"] }, { "x-api-key": "key-two" })).status).toBe(200);
-    expect((await getJson(`${svc.url}/api/v1/policy`, { headers: { authorization: "Bearer key-one" } })).status).toBe(200);
-    expect((await getJson(`${svc.url}/api/v1/policy`, { headers: { "x-api-key": "key-three" } })).status).toBe(401);
+    expect(
+      (await postJson(`${svc.url}/api/v1/check`, { domains: ["good.test"] }, { "x-api-key": "key-two" }))
+        .status,
+    ).toBe(200);
+    expect(
+      (await getJson(`${svc.url}/api/v1/policy`, { headers: { authorization: "Bearer key-one" } })).status,
+    ).toBe(200);
+    expect(
+      (await getJson(`${svc.url}/api/v1/policy`, { headers: { "x-api-key": "key-three" } })).status,
+    ).toBe(401);
   });
 
   it("an Entra token of an allowed tenant, for our audience, is accepted", async () => {
     const token = await sign({ tid: TENANT, oid: "user-1" });
-    const r = await postJson(`${svc.url}/api/v1/check`, { domains: ["good.test"] }, { authorization: `Bearer ${token}` });
+    const r = await postJson(
+      `${svc.url}/api/v1/check`,
+      { domains: ["good.test"] },
+      { authorization: `Bearer ${token}` },
+    );
     expect(r.status).toBe(200);
   });
 
@@ -82,32 +98,52 @@ describe("authentication", () => {
     await getJson(`${svc.url}/api/v1/domains/notls.test`);
     await getJson(`${svc.url}/api/v1/domains/notls.test`);
     expect((await getJson(`${svc.url}/api/v1/admin/domains`)).status).toBe(401);
-    expect((await getJson(`${svc.url}/api/v1/admin/domains`, { headers: { "x-api-key": "key-one" } })).status).toBe(403);
-    const json = await getJson(`${svc.url}/api/v1/admin/domains?grade=no-tls`, { headers: { "x-api-key": "admin-secret" } });
+    expect(
+      (await getJson(`${svc.url}/api/v1/admin/domains`, { headers: { "x-api-key": "key-one" } })).status,
+    ).toBe(403);
+    const json = await getJson(`${svc.url}/api/v1/admin/domains?grade=no-tls`, {
+      headers: { "x-api-key": "admin-secret" },
+    });
     expect(json.status).toBe(200);
     expect(json.body.domains).toEqual([
-      { domain: "notls.test", grade: "no-tls", checkedAt: expect.any(String), lookups: 2, lastLookupAt: expect.any(String) },
+      {
+        domain: "notls.test",
+        grade: "no-tls",
+        checkedAt: expect.any(String),
+        lookups: 2,
+        lastLookupAt: expect.any(String),
+      },
     ]);
-    const csv = await fetch(`${svc.url}/api/v1/admin/domains?format=csv`, { headers: { "x-api-key": "admin-secret" } });
+    const csv = await fetch(`${svc.url}/api/v1/admin/domains?format=csv`, {
+      headers: { "x-api-key": "admin-secret" },
+    });
     expect(csv.headers.get("content-type")).toMatch(/^text\/csv/);
     const lines = (await csv.text()).trim().split("\n");
     expect(lines[0]).toBe("domain,grade,checkedAt,lookups,lastLookupAt");
     expect(lines.some((l) => l.startsWith("good.test,tls,"))).toBe(true);
     expect(lines.some((l) => l.startsWith("notls.test,no-tls,"))).toBe(true);
-    const bad = await getJson(`${svc.url}/api/v1/admin/domains?grade=excellent`, { headers: { "x-api-key": "admin-secret" } });
+    const bad = await getJson(`${svc.url}/api/v1/admin/domains?grade=excellent`, {
+      headers: { "x-api-key": "admin-secret" },
+    });
     expect(bad.status).toBe(400);
   });
 });
 
 describe("CORS, security headers, rate limits", () => {
   let svc: RunningService;
-  beforeAll(async () => (svc = await startService({ MAILTLS_RATE_LIMIT: "20", MAILTLS_REFRESH_RATE_LIMIT: "2" })));
+  beforeAll(
+    async () => (svc = await startService({ MAILTLS_RATE_LIMIT: "20", MAILTLS_REFRESH_RATE_LIMIT: "2" })),
+  );
   afterAll(() => svc.close());
 
   it("answers the add-in's preflight for its own origin only", async () => {
     const ok = await fetch(`${svc.url}/api/v1/check`, {
       method: "OPTIONS",
-      headers: { origin: "https://addin.example.test", "access-control-request-method": "POST", "access-control-request-headers": "content-type" },
+      headers: {
+        origin: "https://addin.example.test",
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "content-type",
+      },
     });
     expect(ok.status).toBe(204);
     expect(ok.headers.get("access-control-allow-origin")).toBe("https://addin.example.test");
@@ -128,7 +164,8 @@ describe("CORS, security headers, rate limits", () => {
 
   it("limits refreshes more strictly than look-ups, with a clear 429", async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < 3; i++) statuses.push((await getJson(`${svc.url}/api/v1/domains/nullmx.test?refresh=true`)).status);
+    for (let i = 0; i < 3; i++)
+      statuses.push((await getJson(`${svc.url}/api/v1/domains/nullmx.test?refresh=true`)).status);
     expect(statuses).toEqual([200, 200, 429]);
     const limited = await getJson(`${svc.url}/api/v1/domains/nullmx.test?refresh=true`);
     expect(limited.body.error.code).toBe("rate-limited");

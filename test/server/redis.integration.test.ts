@@ -14,7 +14,10 @@ async function twoInstances(redisUrl: string) {
     const redis = connectRedis(redisUrl);
     redis.on("error", () => undefined);
     const store = resilientRedisStore(redis, silent);
-    const svc = await startService({}, { store, redis, prober, flight: new RedisFlight(redis, store, 15000, 20) });
+    const svc = await startService(
+      {},
+      { store, redis, prober, flight: new RedisFlight(redis, store, 15000, 20) },
+    );
     return { svc, redis, store };
   };
   const a = await make();
@@ -56,7 +59,10 @@ describe("Redis: a cache shared by several instances", () => {
 
   it("concurrent requests for one uncached domain, spread over both instances, run one probe", async () => {
     const before = pair.prober.byDomain.get("partial.test") ?? 0;
-    const urls = Array.from({ length: 40 }, (_, i) => `${(i % 2 ? pair.a : pair.b).svc.url}/api/v1/domains/partial.test`);
+    const urls = Array.from(
+      { length: 40 },
+      (_, i) => `${(i % 2 ? pair.a : pair.b).svc.url}/api/v1/domains/partial.test`,
+    );
     const results = await Promise.all(urls.map((u) => getJson(u)));
     expect(results.every((r) => r.status === 200 && r.body.grade === "partial")).toBe(true);
     expect((pair.prober.byDomain.get("partial.test") ?? 0) - before).toBe(1);
@@ -67,7 +73,9 @@ describe("Redis: a cache shared by several instances", () => {
     const during = await getJson(`${pair.a.svc.url}/api/v1/domains/selfsigned.test`);
     expect(during.status).toBe(200);
     expect(during.body.grade).toBe("tls");
-    const batch = await postJson(`${pair.b.svc.url}/api/v1/check?waitMs=10000`, { domains: ["notls.test", "good.test"] });
+    const batch = await postJson(`${pair.b.svc.url}/api/v1/check?waitMs=10000`, {
+      domains: ["notls.test", "good.test"],
+    });
     expect(batch.status).toBe(200);
     expect(batch.body.reports.map((r: { grade: string }) => r.grade)).toEqual(["no-tls", "tls"]);
     expect((await getJson(`${pair.a.svc.url}/readyz`)).status).toBe(503);
@@ -85,7 +93,9 @@ describe("Redis: a cache shared by several instances", () => {
     expect(pair.a.store.degraded()).toBe(false);
     // The new verdict went to Redis: the other instance sees it without probing.
     const probes = pair.prober.probes;
-    expect((await getJson(`${pair.b.svc.url}/api/v1/domains/mismatch.test`)).body.checkedAt).toBe(after.body.checkedAt);
+    expect((await getJson(`${pair.b.svc.url}/api/v1/domains/mismatch.test`)).body.checkedAt).toBe(
+      after.body.checkedAt,
+    );
     expect(pair.prober.probes).toBe(probes);
   });
 
@@ -93,11 +103,15 @@ describe("Redis: a cache shared by several instances", () => {
     const redis = new Redis(server.url);
     await redis.flushall(); // earlier tests' requests from this address count too
     const make = () =>
-      startService({ MAILTLS_RATE_LIMIT: "6" }, { store: resilientRedisStore(redis, silent), redis: redis as never });
+      startService(
+        { MAILTLS_RATE_LIMIT: "6" },
+        { store: resilientRedisStore(redis, silent), redis: redis as never },
+      );
     const [x, y] = [await make(), await make()];
     try {
       const statuses: number[] = [];
-      for (let i = 0; i < 8; i++) statuses.push((await getJson(`${(i % 2 ? x : y).url}/api/v1/policy`)).status);
+      for (let i = 0; i < 8; i++)
+        statuses.push((await getJson(`${(i % 2 ? x : y).url}/api/v1/policy`)).status);
       expect(statuses.slice(0, 6)).toEqual([200, 200, 200, 200, 200, 200]);
       expect(statuses.slice(6)).toEqual([429, 429]);
     } finally {
