@@ -2,7 +2,7 @@ import cors from "@fastify/cors";
 import helmet from "@fastify/helmet";
 import rateLimit from "@fastify/rate-limit";
 import swagger from "@fastify/swagger";
-import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyRequest, LogController } from "fastify";
 import type { Redis } from "ioredis";
 import { readFileSync } from "node:fs";
 import { InvalidDomain, type MailDomain, parseMailDomain } from "../core/domain";
@@ -68,7 +68,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<App
       },
     },
     // Request logs are written by the hook below, with addresses redacted.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024,
     trustProxy: config.trustProxy,
     ajv: { customOptions: { coerceTypes: "array", removeAdditional: false } },

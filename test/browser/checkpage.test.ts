@@ -1,0 +1,90 @@
+/** The online TLS check page in Debian's headless Chromium, against a service probing the real local servers. */
+import { join } from "node:path";
+import type { Browser } from "playwright-core";
+import { ARTIFACTS, ensurePagesBuilt, launchChromium } from "../helpers/browser";
+import { type RunningService, startService } from "../helpers/service";
+
+jest.setTimeout(120000);
+
+describe("online TLS check page", () => {
+  let svc: RunningService;
+  let browser: Browser;
+  beforeAll(async () => {
+    const dist = ensurePagesBuilt();
+    svc = await startService({}, { staticRoot: dist });
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await svc?.close();
+  });
+
+  it("English: type a domain, press Enter, read the grade and the MX facts", async () => {
+    const context = await browser.newContext({ locale: "en-US" });
+    const page = await context.newPage();
+    await page.goto(svc.url + "/");
+    await page.getByRole("heading", { level: 1 }).waitFor();
+    expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Mail server encryption check");
+    await page.getByLabel("Domain or e-mail address").fill("someone@good.test");
+    await page.keyboard.press("Enter");
+    const badge = page.locator("[data-grade]");
+    await badge.waitFor();
+    expect(await badge.getAttribute("data-grade")).toBe("tls");
+    expect(await badge.textContent()).toBe("TLS");
+    expect(await page.getByTestId("meaning").textContent()).toContain(
+      "Every mail server accepts encrypted mail",
+    );
+    const row = page.locator('[data-mx="mx1.good.test"]');
+    expect(await row.textContent()).toMatch(/yes.*TLSv1\.[23].*trusted · name matches/);
+    expect(page.url()).toContain("?domain=good.test");
+    await page.screenshot({ path: join(ARTIFACTS, "check-page-en.png"), fullPage: true });
+    await context.close();
+  });
+
+  it("Japanese from the browser language, deep link, and a request to copy for a no-TLS partner", async () => {
+    const context = await browser.newContext({ locale: "ja-JP" });
+    await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: svc.url });
+    const page = await context.newPage();
+    await page.goto(svc.url + "/?domain=notls.test");
+    const badge = page.locator("[data-grade]");
+    await badge.waitFor();
+    expect(await badge.getAttribute("data-grade")).toBe("no-tls");
+    expect(await badge.textContent()).toBe("暗号化なし");
+    expect(await page.getByTestId("meaning").textContent()).toContain("ダウンロードリンク");
+    await page.getByRole("button", { name: "相手先への依頼文をコピー" }).click();
+    await page.getByRole("status").waitFor();
+    const copied = await page.evaluate(
+      () => (globalThis as any).navigator.clipboard.readText() as Promise<string>,
+    );
+    expect(copied).toContain("STARTTLS");
+    expect(copied).toContain("notls.test ご担当者様");
+    await page.screenshot({ path: join(ARTIFACTS, "check-page-ja.png"), fullPage: true });
+    // The switch changes the language in place.
+    await page.getByRole("button", { name: "表示言語を切り替える" }).click();
+    expect(await page.locator("[data-grade]").textContent()).toBe("NO TLS");
+    await context.close();
+  });
+
+  it("works with the keyboard alone, and rejects a bad name without asking the server", async () => {
+    const context = await browser.newContext({ locale: "en-US" });
+    const page = await context.newPage();
+    const requests: string[] = [];
+    page.on("request", (r) => requests.push(r.url()));
+    await page.goto(svc.url + "/");
+    await page.getByRole("heading", { level: 1 }).waitFor();
+    // Tab from the top: language switch, then the input, then the button.
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Tab");
+    await page.keyboard.type("localhost");
+    await page.keyboard.press("Enter");
+    await page.getByText(/invalid domain/).waitFor();
+    expect(requests.some((u) => u.includes("/api/v1/domains/"))).toBe(false);
+    await page.keyboard.press("Control+A");
+    await page.keyboard.type("例え.test");
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Enter"); // the Check button
+    await page.locator("[data-grade]").waitFor();
+    expect(await page.locator("h2").textContent()).toBe("例え.test (xn--r8jz45g.test)");
+    await context.close();
+  });
+});
