@@ -40,6 +40,8 @@ const DOMAIN_ERRORS: Record<DomainError, string> = {
 };
 
 const RESERVED_SUFFIXES = ["localhost", "invalid", "local"];
+/** At least two labels of 1–63 letters, digits and inner hyphens. */
+const FAST = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /**
  * Parses what a user typed — a domain, an e-mail address, or `Name <addr>` — into a mail domain.
@@ -47,6 +49,12 @@ const RESERVED_SUFFIXES = ["localhost", "invalid", "local"];
  * (NFKC), letters lower-cased, Unicode labels converted to punycode. Throws InvalidDomain.
  */
 export function parseMailDomain(input: string): MailDomain {
+  // Fast path: a lower-case ASCII name that is already valid needs no normalisation or punycode.
+  if (FAST.test(input) && input.length <= 253 && !input.includes("xn--")) {
+    const labels = input.split(".");
+    const tld = labels[labels.length - 1];
+    if (!RESERVED_SUFFIXES.includes(tld) && !/^[0-9]+$/.test(tld)) return { ascii: input, unicode: input };
+  }
   let s = input.normalize("NFKC").trim();
   const angle = /<([^<>]*)>\s*$/.exec(s);
   if (angle) s = angle[1].trim();

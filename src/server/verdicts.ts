@@ -3,6 +3,7 @@ import { type MailDomain, parseMailDomain } from "../core/domain";
 import type { DomainReport, Grade } from "../core/verdict";
 import type { Flight } from "./flight";
 import type { Metrics } from "./metrics";
+import type { HotStore } from "./store/hot";
 import type { VerdictStore } from "./store/types";
 
 export interface Prober {
@@ -46,6 +47,7 @@ export class VerdictService {
     private readonly metrics: Metrics,
     private readonly log: FastifyBaseLogger,
     private readonly opts: VerdictServiceOptions,
+    private readonly hot?: Pick<HotStore, "peek" | "countLookup">,
   ) {
     this.now = opts.now ?? Date.now;
   }
@@ -63,8 +65,20 @@ export class VerdictService {
     });
   }
 
+  /**
+   * The cached-and-fresh fast path, synchronous: a report held in memory, counted as a look-up, or
+   * undefined when the full lookup is needed.
+   */
+  peek(d: MailDomain): DomainReport | undefined {
+    const v = this.hot?.peek(d.ascii);
+    if (!v) return undefined;
+    this.hot?.countLookup(d.ascii, this.now());
+    this.metrics.cacheHits.inc();
+    return v.report;
+  }
+
   async lookup(d: MailDomain, opts: { refresh?: boolean; waitMs: number }): Promise<DomainReport> {
-    void this.safely(() => this.store.recordLookup(d.ascii, this.now()));
+    void this.safely(() => this.store.recordLookups([{ domain: d.ascii, count: 1, at: this.now() }]));
     const cached = opts.refresh ? undefined : await this.safely(() => this.store.get(d.ascii));
     if (cached && cached.expiresAt > this.now()) {
       this.metrics.cacheHits.inc();

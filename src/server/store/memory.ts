@@ -17,9 +17,11 @@ export function memoryStore(maxEntries = 100_000): VerdictStore {
       verdicts.set(v.report.domain, v);
       trim(verdicts);
     },
-    async recordLookup(domain, at) {
-      const l = lookups.get(domain) ?? { count: 0, last: 0 };
-      lookups.set(domain, { count: l.count + 1, last: at });
+    async recordLookups(batch) {
+      for (const { domain, count, at } of batch) {
+        const l = lookups.get(domain) ?? { count: 0, last: 0 };
+        lookups.set(domain, { count: l.count + count, last: Math.max(l.last, at) });
+      }
       trim(lookups);
     },
     async dueForRefresh(since, before, limit) {

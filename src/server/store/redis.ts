@@ -34,12 +34,12 @@ function redisStore(redis: Redis): VerdictStore {
         .zadd(P + "expires", v.expiresAt, v.report.domain)
         .exec();
     },
-    async recordLookup(domain, at) {
-      await redis
-        .multi()
-        .hincrby(P + "lookups", domain, 1)
-        .zadd(P + "last", at, domain)
-        .exec();
+    async recordLookups(batch) {
+      if (batch.length === 0) return;
+      const m = redis.multi();
+      for (const { domain, count, at } of batch)
+        m.hincrby(P + "lookups", domain, count).zadd(P + "last", "GT", at, domain);
+      await m.exec();
     },
     async dueForRefresh(since, before, limit) {
       const expiring = await redis.zrangebyscore(
@@ -123,7 +123,9 @@ export function resilientRedisStore(
     kind: "redis",
     get: via((s, d: string) => s.get(d)),
     put: via((s, v: StoredVerdict) => s.put(v)),
-    recordLookup: via((s, d: string, at: number) => s.recordLookup(d, at)),
+    recordLookups: via((s, b: ReadonlyArray<{ domain: string; count: number; at: number }>) =>
+      s.recordLookups(b),
+    ),
     dueForRefresh: via((s, since: number, before: number, limit: number) =>
       s.dueForRefresh(since, before, limit),
     ),

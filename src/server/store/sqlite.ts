@@ -32,8 +32,12 @@ export function openSqliteStore(path: string): VerdictStore {
   // A look-up of a domain not probed yet creates its row; the probe fills it.
   const lookup = db.prepare(`
     INSERT INTO verdicts (domain, grade, report, checked_at, expires_at, lookups, last_lookup_at)
-    VALUES (?, 'unknown', '', '', 0, 1, ?)
-    ON CONFLICT(domain) DO UPDATE SET lookups = lookups + 1, last_lookup_at = excluded.last_lookup_at`);
+    VALUES (@domain, 'unknown', '', '', 0, @count, @at)
+    ON CONFLICT(domain) DO UPDATE SET lookups = lookups + excluded.lookups,
+      last_lookup_at = max(last_lookup_at, excluded.last_lookup_at)`);
+  const lookups = db.transaction((batch: ReadonlyArray<{ domain: string; count: number; at: number }>) => {
+    for (const b of batch) lookup.run(b);
+  });
   const due = db.prepare<[number, number, number], { domain: string }>(
     "SELECT domain FROM verdicts WHERE last_lookup_at >= ? AND expires_at < ? AND report != '' ORDER BY expires_at LIMIT ?",
   );
@@ -59,8 +63,8 @@ export function openSqliteStore(path: string): VerdictStore {
         expiresAt: v.expiresAt,
       });
     },
-    async recordLookup(domain, at) {
-      lookup.run(domain, at);
+    async recordLookups(batch) {
+      lookups(batch);
     },
     async dueForRefresh(since, before, limit) {
       return due.all(since, before, limit).map((r) => r.domain);

@@ -23,8 +23,8 @@ export interface VerdictStore {
   readonly kind: string;
   get(domain: string): Promise<StoredVerdict | undefined>;
   put(v: StoredVerdict): Promise<void>;
-  /** Counts a look-up (for the admin report and background refresh). */
-  recordLookup(domain: string, at: number): Promise<void>;
+  /** Counts look-ups (for the admin report and background refresh), several domains at once. */
+  recordLookups(batch: ReadonlyArray<{ domain: string; count: number; at: number }>): Promise<void>;
   /** Domains looked up since `since` whose verdict expires before `before`: refresh candidates. */
   dueForRefresh(since: number, before: number, limit: number): Promise<string[]>;
   stats(filter: { grade?: Grade }): Promise<DomainStats[]>;
