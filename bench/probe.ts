@@ -14,7 +14,7 @@ import { parseMailDomain } from "../src/core/domain";
 import { engineFromEnv } from "../src/probe";
 import { harnessEnv } from "../test/helpers/probe";
 import { startLatencyProxy } from "./latency-proxy";
-import { fmt, machine, median, time, writeSection } from "./report";
+import { fmt, machine, runWithHarness, median, time, writeSection } from "./report";
 
 const HARNESS = join(__dirname, "..", "test", "harness");
 const CA = join(HARNESS, "pki", "ca.crt");
@@ -22,76 +22,74 @@ const CA = join(HARNESS, "pki", "ca.crt");
 async function run() {
   if (!process.env.NODE_EXTRA_CA_CERTS)
     throw new Error("run through npm run bench:probe (sets NODE_EXTRA_CA_CERTS)");
-  execFileSync("bash", [join(HARNESS, "up.sh")], { stdio: ["ignore", "ignore", "inherit"] });
-  try {
-    const engine = engineFromEnv(harnessEnv());
-    const good = parseMailDomain("good.test");
-    const check = await engine.probe(good);
-    if (check.grade !== "tls" || !check.mx[0].tls?.certificate?.trusted)
-      throw new Error("harness not answering as expected");
+  const engine = engineFromEnv(harnessEnv());
+  const good = parseMailDomain("good.test");
+  const check = await engine.probe(good);
+  if (check.grade !== "tls" || !check.mx[0].tls?.certificate?.trusted)
+    throw new Error("harness not answering as expected");
 
-    // posttls-finger needs a main.cf to start; an empty one will do.
-    const conf = mkdtempSync(join(tmpdir(), "posttls-"));
-    writeFileSync(join(conf, "main.cf"), "compatibility_level = 3.6\n");
-    execFileSync("touch", ["-d", "-10 seconds", join(conf, "main.cf")]); // a fresh main.cf costs postfix tools ~2 s
-    const sample = execFileSync(
-      "posttls-finger",
-      ["-c", "-l", "secure", "-F", CA, "[127.0.0.11]:25", "mx1.good.test"],
-      {
+  // posttls-finger needs a main.cf to start; an empty one will do.
+  const conf = mkdtempSync(join(tmpdir(), "posttls-"));
+  writeFileSync(join(conf, "main.cf"), "compatibility_level = 3.6\n");
+  execFileSync("touch", ["-d", "-10 seconds", join(conf, "main.cf")]); // a fresh main.cf costs postfix tools ~2 s
+  const sample = execFileSync(
+    "posttls-finger",
+    ["-c", "-l", "secure", "-F", CA, "[127.0.0.11]:25", "mx1.good.test"],
+    {
+      env: { ...process.env, MAIL_CONFIG: conf },
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  const fingerOk = /Verified TLS connection/.test(sample);
+
+  const runs = 40;
+  const ours = await time(() => engine.probe(good), runs, 3);
+  const theirs = await time(
+    () =>
+      execFileSync("posttls-finger", ["-c", "-l", "secure", "-F", CA, "[127.0.0.11]:25", "mx1.good.test"], {
         env: { ...process.env, MAIL_CONFIG: conf },
-        encoding: "utf8",
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
-    const fingerOk = /Verified TLS connection/.test(sample);
+        stdio: "ignore",
+      }),
+    runs,
+    3,
+  );
+  const mo = median(ours);
+  const mt = median(theirs);
 
-    const runs = 40;
-    const ours = await time(() => engine.probe(good), runs, 3);
-    const theirs = await time(
-      () =>
-        execFileSync("posttls-finger", ["-c", "-l", "secure", "-F", CA, "[127.0.0.11]:25", "mx1.good.test"], {
-          env: { ...process.env, MAIL_CONFIG: conf },
-          stdio: "ignore",
-        }),
-      runs,
-      3,
-    );
-    const mo = median(ours);
-    const mt = median(theirs);
-
-    // Twelve domains at once against the slowest of the same twelve probed alone, twice: straight on
-    // loopback (CPU-bound: client and twelve Postfix processes share two cores), and through a proxy
-    // adding 25 ms each way (a 50 ms round trip, typical between Japanese networks).
-    const parallel = async (prefix: string) => {
-      const domains = Array.from({ length: 12 }, (_, i) => parseMailDomain(`${prefix}${i + 1}.test`));
-      const alone: number[][] = domains.map(() => []);
-      const together: number[] = [];
-      for (let round = 0; round < 8; round++) {
-        for (let i = 0; i < domains.length; i++)
-          alone[i].push(...(await time(() => engine.probe(domains[i]), 1, 0)));
-        together.push(...(await time(() => Promise.all(domains.map((d) => engine.probe(d))), 1, 0)));
-      }
-      const grades = (await Promise.all(domains.map((d) => engine.probe(d)))).map((r) => r.grade);
-      return {
-        all: median(together),
-        slowest: Math.max(...alone.map(median)),
-        tls: grades.filter((g) => g === "tls").length,
-      };
-    };
-    const direct = await parallel("bench");
-    const proxies = await Promise.all(
-      Array.from({ length: 12 }, (_, i) => startLatencyProxy(`127.0.0.${121 + i}`, "127.0.0.101", 25)),
-    );
-    let delayed;
-    try {
-      delayed = await parallel("slowbench");
-    } finally {
-      await Promise.all(proxies.map((p) => new Promise((r) => p.close(r))));
+  // Twelve domains at once against the slowest of the same twelve probed alone, twice: straight on
+  // loopback (CPU-bound: client and twelve Postfix processes share two cores), and through a proxy
+  // adding 25 ms each way (a 50 ms round trip, typical between Japanese networks).
+  const parallel = async (prefix: string) => {
+    const domains = Array.from({ length: 12 }, (_, i) => parseMailDomain(`${prefix}${i + 1}.test`));
+    const alone: number[][] = domains.map(() => []);
+    const together: number[] = [];
+    for (let round = 0; round < 8; round++) {
+      for (let i = 0; i < domains.length; i++)
+        alone[i].push(...(await time(() => engine.probe(domains[i]), 1, 0)));
+      together.push(...(await time(() => Promise.all(domains.map((d) => engine.probe(d))), 1, 0)));
     }
-    const row = (label: string, p: typeof direct) =>
-      `| 12 domains at once, ${label} (${p.tls}/12 graded tls); baseline: the slowest of the 12 probed alone | ${fmt(p.all)} | ${fmt(p.slowest)} | together ÷ slowest alone = **${(p.all / p.slowest).toFixed(2)}×** | ≤ 1.5× ${p.all / p.slowest <= 1.5 ? "met" : "NOT met"} |`;
+    const grades = (await Promise.all(domains.map((d) => engine.probe(d)))).map((r) => r.grade);
+    return {
+      all: median(together),
+      slowest: Math.max(...alone.map(median)),
+      tls: grades.filter((g) => g === "tls").length,
+    };
+  };
+  const direct = await parallel("bench");
+  const proxies = await Promise.all(
+    Array.from({ length: 12 }, (_, i) => startLatencyProxy(`127.0.0.${121 + i}`, "127.0.0.101", 25)),
+  );
+  let delayed;
+  try {
+    delayed = await parallel("slowbench");
+  } finally {
+    await Promise.all(proxies.map((p) => new Promise((r) => p.close(r))));
+  }
+  const row = (label: string, p: typeof direct) =>
+    `| 12 domains at once, ${label} (${p.tls}/12 graded tls); baseline: the slowest of the 12 probed alone | ${fmt(p.all)} | ${fmt(p.slowest)} | together ÷ slowest alone = **${(p.all / p.slowest).toFixed(2)}×** | ≤ 1.5× ${p.all / p.slowest <= 1.5 ? "met" : "NOT met"} |`;
 
-    const md = `Command: \`npm run bench:probe\` (${machine()}). Real Postfix on loopback (test/harness), medians.
+  const md = `Command: \`npm run bench:probe\` (${machine()}). Real Postfix on loopback (test/harness), medians.
 
 | measurement | ours (ms) | baseline (ms) | ratio | goal |
 |---|---|---|---|---|
@@ -100,17 +98,8 @@ ${row("50 ms round trip (latency proxy)", delayed)}
 ${row("straight on loopback (CPU-bound on 2 cores)", direct)}
 
 Ours includes the DNS look-ups (MX, A, AAAA against dnsmasq) that posttls-finger skips when given an address; posttls-finger's time includes starting its process, which is how an administrator runs it. Straight on loopback the twelve-at-once figure measures CPU, not waiting: the client's twelve handshakes and twelve Postfix smtpd processes share two cores; with a network in between, as in use, the probes overlap and the total stays near the slowest single domain.`;
-    console.log(md);
-    writeSection("probe", md);
-  } finally {
-    execFileSync("bash", [join(HARNESS, "down.sh")], { stdio: ["ignore", "ignore", "inherit"] });
-  }
+  console.log(md);
+  writeSection("probe", md);
 }
 
-run().then(
-  () => process.exit(0),
-  (e) => {
-    console.error(e);
-    process.exit(1);
-  },
-);
+runWithHarness(run);

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
@@ -45,4 +46,25 @@ export const fmt = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms >= 1 ? ms.toF
 
 export function machine(): string {
   return `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${new Date().toISOString().slice(0, 10)}`;
+}
+
+const HARNESS = join(__dirname, "..", "test", "harness");
+
+/**
+ * Runs a benchmark against the local real servers: starts test/harness, runs `fn`, stops the
+ * harness whatever happens, and exits the process with 0 or 1.
+ */
+export function runWithHarness(fn: () => Promise<void>): void {
+  execFileSync("bash", [join(HARNESS, "up.sh")], { stdio: ["ignore", "ignore", "inherit"] });
+  fn()
+    .finally(() =>
+      execFileSync("bash", [join(HARNESS, "down.sh")], { stdio: ["ignore", "ignore", "inherit"] }),
+    )
+    .then(
+      () => process.exit(0),
+      (e) => {
+        console.error(e);
+        process.exit(1);
+      },
+    );
 }

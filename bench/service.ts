@@ -4,7 +4,7 @@
  * a separate process; then a burst of 1,000 concurrent requests for one uncached domain, which must
  * run exactly one probe. Real probes go to the local harness. Run as root: npm run bench:service
  */
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,9 +15,8 @@ import { serverConfigFromEnv } from "../src/server/config";
 import { openSqliteStore } from "../src/server/store/sqlite";
 import { harnessEnv } from "../test/helpers/probe";
 import { countingProber } from "../test/helpers/service";
-import { fmt, machine, writeSection } from "./report";
+import { fmt, machine, runWithHarness, writeSection } from "./report";
 
-const HARNESS = join(__dirname, "..", "test", "harness");
 const nullStream = { write: () => undefined };
 
 interface Load {
@@ -43,52 +42,50 @@ function autocannon(url: string, body?: string, rate?: number): Promise<Load> {
 }
 
 async function run() {
-  execFileSync("bash", [join(HARNESS, "up.sh")], { stdio: ["ignore", "ignore", "inherit"] });
-  try {
-    const env = harnessEnv({ MAILTLS_RATE_LIMIT: "1000000", MAILTLS_LOG_LEVEL: "info" });
-    const config = serverConfigFromEnv(env as NodeJS.ProcessEnv);
-    const prober = countingProber(env);
-    const store = openSqliteStore(join(mkdtempSync(join(tmpdir(), "mailtls-bench-")), "db.sqlite"));
-    const app = await buildApp(config, { store, prober, logStream: nullStream });
-    await app.listen({ host: "127.0.0.1", port: 0 });
-    const port = (app.server.address() as { port: number }).port;
+  const env = harnessEnv({ MAILTLS_RATE_LIMIT: "1000000", MAILTLS_LOG_LEVEL: "info" });
+  const config = serverConfigFromEnv(env as NodeJS.ProcessEnv);
+  const prober = countingProber(env);
+  const store = openSqliteStore(join(mkdtempSync(join(tmpdir(), "mailtls-bench-")), "db.sqlite"));
+  const app = await buildApp(config, { store, prober, logStream: nullStream });
+  await app.listen({ host: "127.0.0.1", port: 0 });
+  const port = (app.server.address() as { port: number }).port;
 
-    // Twenty cached verdicts: one real probe, stored under twenty names.
-    const real = await prober.probe(parseMailDomain("good.test"));
-    const domains = Array.from({ length: 20 }, (_, i) => `partner${i + 1}.test`);
-    for (const d of domains)
-      await store.put({
-        report: { ...real, domain: d, displayDomain: d },
-        expiresAt: Date.now() + 24 * 3600 * 1000,
-      });
+  // Twenty cached verdicts: one real probe, stored under twenty names.
+  const real = await prober.probe(parseMailDomain("good.test"));
+  const domains = Array.from({ length: 20 }, (_, i) => `partner${i + 1}.test`);
+  for (const d of domains)
+    await store.put({
+      report: { ...real, domain: d, displayDomain: d },
+      expiresAt: Date.now() + 24 * 3600 * 1000,
+    });
 
-    const bare = Fastify({ logger: { level: "info", stream: nullStream } });
-    bare.post("/bare", async () => ({ ok: true }));
-    await bare.listen({ host: "127.0.0.1", port: 0 });
-    const barePort = (bare.server.address() as { port: number }).port;
+  const bare = Fastify({ logger: { level: "info", stream: nullStream } });
+  bare.post("/bare", async () => ({ ok: true }));
+  await bare.listen({ host: "127.0.0.1", port: 0 });
+  const barePort = (bare.server.address() as { port: number }).port;
 
-    const body = JSON.stringify({ domains });
-    const check = await autocannon(`http://127.0.0.1:${port}/api/v1/check`, body);
-    const baseline = await autocannon(`http://127.0.0.1:${barePort}/bare`, "{}");
-    // Latency at a steady 1,000 requests/s, as an add-in fleet would send them, not at saturation
-    // (where p99 measures the queue on two cores shared with the load generator).
-    const steady = await autocannon(`http://127.0.0.1:${port}/api/v1/check`, body, 1000);
-    const steadyBase = await autocannon(`http://127.0.0.1:${barePort}/bare`, "{}", 1000);
+  const body = JSON.stringify({ domains });
+  const check = await autocannon(`http://127.0.0.1:${port}/api/v1/check`, body);
+  const baseline = await autocannon(`http://127.0.0.1:${barePort}/bare`, "{}");
+  // Latency at a steady 1,000 requests/s, as an add-in fleet would send them, not at saturation
+  // (where p99 measures the queue on two cores shared with the load generator).
+  const steady = await autocannon(`http://127.0.0.1:${port}/api/v1/check`, body, 1000);
+  const steadyBase = await autocannon(`http://127.0.0.1:${barePort}/bare`, "{}", 1000);
 
-    // Burst: 1,000 concurrent requests for one domain nobody has asked for yet.
-    const before = prober.probes;
-    const burst = await Promise.all(
-      Array.from({ length: 1000 }, () =>
-        fetch(`http://127.0.0.1:${port}/api/v1/domains/bench7.test`).then(
-          (r) => r.json() as Promise<{ grade: string }>,
-        ),
+  // Burst: 1,000 concurrent requests for one domain nobody has asked for yet.
+  const before = prober.probes;
+  const burst = await Promise.all(
+    Array.from({ length: 1000 }, () =>
+      fetch(`http://127.0.0.1:${port}/api/v1/domains/bench7.test`).then(
+        (r) => r.json() as Promise<{ grade: string }>,
       ),
-    );
-    const burstProbes = prober.probes - before;
-    const grades = new Set(burst.map((r) => r.grade));
+    ),
+  );
+  const burstProbes = prober.probes - before;
+  const grades = new Set(burst.map((r) => r.grade));
 
-    const ratio = check.requests.average / baseline.requests.average;
-    const md = `Each cached check answers with about ${(body.length / 1000).toFixed(1)} KB of request and ${((await (await fetch(`http://127.0.0.1:${port}/api/v1/check`, { method: "POST", headers: { "content-type": "application/json" }, body })).text()).length / 1000).toFixed(1)} KB of JSON; the baseline answers 11 bytes.
+  const ratio = check.requests.average / baseline.requests.average;
+  const md = `Each cached check answers with about ${(body.length / 1000).toFixed(1)} KB of request and ${((await (await fetch(`http://127.0.0.1:${port}/api/v1/check`, { method: "POST", headers: { "content-type": "application/json" }, body })).text()).length / 1000).toFixed(1)} KB of JSON; the baseline answers 11 bytes.
 
 Command: \`npm run bench:service\` (${machine()}). autocannon, 20 connections, 10 s each, from a separate process; both servers in one process with the same logger settings (info, discarded).
 
@@ -99,20 +96,11 @@ Command: \`npm run bench:service\` (${machine()}). autocannon, 20 connections, 1
 | latency at a steady 1,000 requests/s, p50 / p99 (ms) | ${fmt(steady.latency.p50)} / ${fmt(steady.latency.p99)} | ${fmt(steadyBase.latency.p50)} / ${fmt(steadyBase.latency.p99)} | | p99 ≤ 5 ms ${steady.latency.p99 <= 5 ? "met" : "NOT met"} |
 | errors / non-2xx | ${check.errors} / ${check.non2xx} | ${baseline.errors} / ${baseline.non2xx} | | |
 | 1,000 concurrent requests for one uncached domain: probes run | **${burstProbes}** (grades: ${[...grades].join(", ")}) | | | exactly 1 ${burstProbes === 1 ? "met" : "NOT met"} |`;
-    console.log(md);
-    writeSection("service", md);
-    await app.close();
-    await bare.close();
-    await store.close();
-  } finally {
-    execFileSync("bash", [join(HARNESS, "down.sh")], { stdio: ["ignore", "ignore", "inherit"] });
-  }
+  console.log(md);
+  writeSection("service", md);
+  await app.close();
+  await bare.close();
+  await store.close();
 }
 
-run().then(
-  () => process.exit(0),
-  (e) => {
-    console.error(e);
-    process.exit(1);
-  },
-);
+runWithHarness(run);

@@ -28,7 +28,8 @@ export interface ProbeConfig {
 
 export class ConfigError extends Error {}
 
-function int(
+/** A whole-number setting from the environment, with its range; a bad value is a ConfigError naming it. */
+export function envInt(
   env: Record<string, string | undefined>,
   name: string,
   fallback: number,
@@ -44,7 +45,7 @@ function int(
 }
 
 export function probeConfigFromEnv(env: Record<string, string | undefined> = process.env): ProbeConfig {
-  const timeoutMs = int(env, "MAILTLS_PROBE_TIMEOUT_MS", 15000, 100, 600000);
+  const timeoutMs = envInt(env, "MAILTLS_PROBE_TIMEOUT_MS", 15000, 100, 600000);
   const minTls = env.MAILTLS_MIN_TLS_VERSION ?? DEFAULT_SCORING.minTlsVersion;
   if (!["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"].includes(minTls))
     throw new ConfigError(`MAILTLS_MIN_TLS_VERSION="${minTls}" must be TLSv1, TLSv1.1, TLSv1.2 or TLSv1.3`);
@@ -63,16 +64,16 @@ export function probeConfigFromEnv(env: Record<string, string | undefined> = pro
       .map((s) => s.trim())
       .filter(Boolean),
     timeoutMs,
-    connectTimeoutMs: int(env, "MAILTLS_CONNECT_TIMEOUT_MS", 5000, 50, 600000),
-    greetingTimeoutMs: int(env, "MAILTLS_GREETING_TIMEOUT_MS", 10000, 50, 600000),
-    commandTimeoutMs: int(env, "MAILTLS_COMMAND_TIMEOUT_MS", 5000, 50, 600000),
-    tlsTimeoutMs: int(env, "MAILTLS_TLS_TIMEOUT_MS", 5000, 50, 600000),
-    dnsTimeoutMs: int(env, "MAILTLS_DNS_TIMEOUT_MS", 3000, 50, 600000),
-    smtpPort: int(env, "MAILTLS_SMTP_PORT", 25, 1, 65535),
+    connectTimeoutMs: envInt(env, "MAILTLS_CONNECT_TIMEOUT_MS", 5000, 50, 600000),
+    greetingTimeoutMs: envInt(env, "MAILTLS_GREETING_TIMEOUT_MS", 10000, 50, 600000),
+    commandTimeoutMs: envInt(env, "MAILTLS_COMMAND_TIMEOUT_MS", 5000, 50, 600000),
+    tlsTimeoutMs: envInt(env, "MAILTLS_TLS_TIMEOUT_MS", 5000, 50, 600000),
+    dnsTimeoutMs: envInt(env, "MAILTLS_DNS_TIMEOUT_MS", 3000, 50, 600000),
+    smtpPort: envInt(env, "MAILTLS_SMTP_PORT", 25, 1, 65535),
     ehloName,
     allowPrivate,
-    maxConnections: int(env, "MAILTLS_MAX_CONNECTIONS", 64, 1, 10000),
-    maxConnectionsPerAddress: int(env, "MAILTLS_MAX_CONNECTIONS_PER_ADDRESS", 2, 1, 100),
+    maxConnections: envInt(env, "MAILTLS_MAX_CONNECTIONS", 64, 1, 10000),
+    maxConnectionsPerAddress: envInt(env, "MAILTLS_MAX_CONNECTIONS_PER_ADDRESS", 2, 1, 100),
     maxMx: 10,
     maxAddressesPerFamily: 2,
     scoring: { minTlsVersion: minTls as ScoringPolicy["minTlsVersion"] },

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { parseMailDomain } from "../core/domain";
 import { DEFAULT_POLICY, parsePolicy, PolicyError, type TenantPolicy } from "../core/policy";
 import { DEFAULT_TTL_SECONDS, type Grade } from "../core/verdict";
-import { ConfigError, type ProbeConfig, probeConfigFromEnv } from "../probe/config";
+import { ConfigError, envInt, type ProbeConfig, probeConfigFromEnv } from "../probe/config";
 
 /** The service's settings, all from MAILTLS_* variables (README lists them). */
 export interface ServerConfig {
@@ -28,15 +28,6 @@ export interface ServerConfig {
   trustProxy: boolean;
   logLevel: string;
   probe: ProbeConfig;
-}
-
-function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max)
-    throw new ConfigError(`${name}="${raw}" must be a whole number from ${min} to ${max}`);
-  return n;
 }
 
 function list(env: NodeJS.ProcessEnv, name: string): string[] {
@@ -65,7 +56,7 @@ function loadPolicy(path: string | undefined): TenantPolicy {
 }
 
 export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
-  const port = int(env, "MAILTLS_PORT", 3000, 0, 65535);
+  const port = envInt(env, "MAILTLS_PORT", 3000, 0, 65535);
   const host = env.MAILTLS_HOST || "127.0.0.1";
   const tlsCert = env.MAILTLS_TLS_CERT || undefined;
   const tlsKey = env.MAILTLS_TLS_KEY || undefined;
@@ -79,7 +70,7 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Serve
   const ttlSeconds = { ...DEFAULT_TTL_SECONDS };
   for (const g of Object.keys(ttlSeconds) as Grade[]) {
     const name = `MAILTLS_TTL_${g.toUpperCase().replace("-", "_")}_SECONDS`;
-    ttlSeconds[g] = int(env, name, ttlSeconds[g], 1, 30 * 24 * 3600);
+    ttlSeconds[g] = envInt(env, name, ttlSeconds[g], 1, 30 * 24 * 3600);
   }
   let entra: ServerConfig["entra"];
   if (env.MAILTLS_ENTRA_AUDIENCE) {
@@ -106,11 +97,11 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Serve
     adminKeys: list(env, "MAILTLS_ADMIN_KEYS"),
     entra,
     ttlSeconds,
-    refreshAheadSeconds: int(env, "MAILTLS_REFRESH_AHEAD_SECONDS", 600, 0, 24 * 3600),
-    defaultWaitMs: int(env, "MAILTLS_DEFAULT_WAIT_MS", 2500, 0, 60000),
-    maxWaitMs: int(env, "MAILTLS_MAX_WAIT_MS", 20000, 0, 120000),
-    rateLimitPerMinute: int(env, "MAILTLS_RATE_LIMIT", 600, 1, 1_000_000),
-    refreshRateLimitPerMinute: int(env, "MAILTLS_REFRESH_RATE_LIMIT", 10, 1, 1_000_000),
+    refreshAheadSeconds: envInt(env, "MAILTLS_REFRESH_AHEAD_SECONDS", 600, 0, 24 * 3600),
+    defaultWaitMs: envInt(env, "MAILTLS_DEFAULT_WAIT_MS", 2500, 0, 60000),
+    maxWaitMs: envInt(env, "MAILTLS_MAX_WAIT_MS", 20000, 0, 120000),
+    rateLimitPerMinute: envInt(env, "MAILTLS_RATE_LIMIT", 600, 1, 1_000_000),
+    refreshRateLimitPerMinute: envInt(env, "MAILTLS_REFRESH_RATE_LIMIT", 10, 1, 1_000_000),
     trustProxy: env.MAILTLS_TRUST_PROXY === "true" || env.MAILTLS_TRUST_PROXY === "1",
     logLevel: env.MAILTLS_LOG_LEVEL || "info",
     probe: probeConfigFromEnv(env),
