@@ -119,6 +119,41 @@ const catalogue = {
     ja: "{domain} ご担当者様\n\nいつもお世話になっております。\n弊社では、パスワード付き ZIP ファイルをメールで送る運用（いわゆる PPAP）を廃止し、暗号化された経路でファイルをお送りする方針としております。\n確認しましたところ、貴社のメールサーバー（{domain}）は、一部または全部が暗号化通信（STARTTLS）に対応していないようです。\n\nお手数ですが、貴社のメールサーバーで STARTTLS を有効にしていただけますでしょうか。対応いただけるまでは、ファイルはダウンロードリンクでお送りいたします。\n\n何卒よろしくお願い申し上げます。",
     en: 'Dear {domain} mail administrator,\n\nWe no longer send password-protected ZIP files by mail ("PPAP"); we send files only over encrypted connections.\nWe found that some or all of your mail servers ({domain}) do not accept encrypted delivery (STARTTLS).\n\nCould you enable STARTTLS on your mail servers? Until then we will send files as download links.\n\nThank you for your help.',
   },
+  "decision.password-attachment.plain": {
+    ja: "パスワード付きファイル（{files}）は受信側のウイルス検査を妨げます。宛先（{domains}）のメールサーバーは暗号化通信に対応しているので、パスワードを付けずにそのまま添付してください。",
+    en: "Password-protected files ({files}) block the recipient's virus scan. The recipients' mail servers ({domains}) accept encrypted mail: attach the file without a password.",
+  },
+  "decision.password-attachment.link": {
+    ja: "パスワード付きファイル（{files}）は受信側のウイルス検査を妨げ、パスワードを別送しても安全になりません。{domains} は暗号化通信に対応していない（または確認できない）ため、ダウンロードリンクで送ってください。",
+    en: "Password-protected files ({files}) block the recipient's virus scan, and a separate password mail protects nothing. {domains} may not accept encrypted mail: use a download link instead.",
+  },
+  "decision.plain-to-unencrypted": {
+    ja: "添付ファイル（{files}）は暗号化されずに {domains} へ届く可能性があります。ダウンロードリンクを使ってください。",
+    en: "The attachments ({files}) would travel unencrypted to {domains}: use a download link.",
+  },
+  "decision.send-separately": {
+    ja: "暗号化に対応した宛先（{domains}）には、別のメールでファイルをそのまま送れます。",
+    en: "Recipients whose servers accept encryption ({domains}) can get the file plainly in a separate mail.",
+  },
+  "decision.password-mail": {
+    ja: "パスワードを別送するメール（PPAP）のようです。ファイルと同じ経路を通るため安全になりません。",
+    en: "This looks like a password sent after a ZIP (PPAP): it travels the same path as the file and protects nothing.",
+  },
+  "decision.unknown-grade": {
+    ja: "{domains} の暗号化対応を確認できませんでした。",
+    en: "Could not check whether {domains} accept encrypted mail.",
+  },
+  "decision.service-unreachable": {
+    ja: "宛先の暗号化対応を確認するサービスに接続できませんでした。",
+    en: "The service that checks recipients' encryption could not be reached.",
+  },
+  "summary.allEncrypted": {
+    ja: "すべての外部宛先が暗号化通信（STARTTLS）に対応しています。",
+    en: "Every external recipient accepts encrypted mail (STARTTLS).",
+  },
+  "summary.unencrypted": { ja: "暗号化に対応していない宛先: {domains}", en: "Not encrypted: {domains}" },
+  "summary.pending": { ja: "暗号化対応を確認中: {domains}", en: "Checking encryption: {domains}" },
+  "summary.more": { ja: " ほか {n} 件", en: " and {n} more" },
   "error.invalidDomain": {
     ja: "不正なドメイン名です: {input}（{why}）",
     en: "invalid domain: {input} ({why})",
