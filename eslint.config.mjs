@@ -18,6 +18,7 @@ export default tseslint.config(
         process: "readonly",
         console: "readonly",
         Buffer: "readonly",
+        URL: "readonly",
       },
     },
     rules: { "@typescript-eslint/no-require-imports": "off" },
