@@ -1,30 +1,69 @@
-// Builds the browser pages: the online TLS check page (dist/web). The add-in's bundles join here.
+// Builds the browser pages: the online TLS check page (dist/web) and the add-in's event bundle
+// (dist/addin/launchevent.js: one ES2016 file for classic Outlook's JavaScript-only runtime).
 const path = require("node:path");
+const webpack = require("webpack");
 const HtmlWebpackPlugin = require("html-webpack-plugin");
+
+const publicUrl = (process.env.MAILTLS_PUBLIC_URL || "https://localhost:3000").replace(/\/+$/, "");
+
+const launchEvent = (production) => ({
+  name: "launchevent",
+  mode: production ? "production" : "development",
+  devtool: false,
+  target: ["web", "es5"],
+  entry: { launchevent: "./src/addin/launchevent.ts" },
+  output: { path: path.resolve(__dirname, "dist/addin"), filename: "[name].js", iife: true },
+  resolve: { extensions: [".ts", ".js"] },
+  module: {
+    rules: [
+      {
+        test: /\.ts$/,
+        loader: "ts-loader",
+        exclude: /node_modules/,
+        options: { configFile: "tsconfig.addin.json", transpileOnly: true },
+      },
+    ],
+  },
+  plugins: [
+    new webpack.DefinePlugin({ __MAILTLS_PUBLIC_URL__: JSON.stringify(publicUrl) }),
+    // The HTML runtime page loads the same file.
+    new HtmlWebpackPlugin({
+      template: "./src/addin/commands.html",
+      filename: "commands.html",
+      inject: false,
+      minify: false,
+    }),
+  ],
+  optimization: { splitChunks: false, runtimeChunk: false },
+  performance: { hints: false },
+});
 
 module.exports = (_env, argv) => {
   const production = argv.mode !== "development";
-  return {
-    mode: production ? "production" : "development",
-    devtool: production ? "source-map" : "eval-source-map",
-    entry: { check: "./src/web/index.tsx" },
-    output: {
-      path: path.resolve(__dirname, "dist/web"),
-      filename: "[name].[contenthash:8].js",
-      clean: true,
+  return [
+    launchEvent(production),
+    {
+      mode: production ? "production" : "development",
+      devtool: production ? "source-map" : "eval-source-map",
+      entry: { check: "./src/web/index.tsx" },
+      output: {
+        path: path.resolve(__dirname, "dist/web"),
+        filename: "[name].[contenthash:8].js",
+        clean: true,
+      },
+      resolve: { extensions: [".tsx", ".ts", ".js"] },
+      module: {
+        rules: [
+          {
+            test: /\.tsx?$/,
+            loader: "ts-loader",
+            exclude: /node_modules/,
+            options: { configFile: "tsconfig.web.json", transpileOnly: true },
+          },
+        ],
+      },
+      plugins: [new HtmlWebpackPlugin({ template: "./src/web/index.html", filename: "index.html" })],
+      performance: { hints: false },
     },
-    resolve: { extensions: [".tsx", ".ts", ".js"] },
-    module: {
-      rules: [
-        {
-          test: /\.tsx?$/,
-          loader: "ts-loader",
-          exclude: /node_modules/,
-          options: { configFile: "tsconfig.web.json", transpileOnly: true },
-        },
-      ],
-    },
-    plugins: [new HtmlWebpackPlugin({ template: "./src/web/index.html", filename: "index.html" })],
-    performance: { hints: false },
-  };
+  ];
 };

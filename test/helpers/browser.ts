@@ -26,7 +26,10 @@ export function launchChromium(): Promise<Browser> {
 
 /** Builds the pages once if a fresh clone has not built them yet. */
 export function ensurePagesBuilt(): string {
-  if (!existsSync(join(ROOT, "dist", "web", "index.html")))
+  if (
+    !existsSync(join(ROOT, "dist", "web", "index.html")) ||
+    !existsSync(join(ROOT, "dist", "addin", "launchevent.js"))
+  )
     execFileSync("npx", ["webpack", "--mode", "production"], { cwd: ROOT, stdio: "ignore", timeout: 300000 });
   mkdirSync(ARTIFACTS, { recursive: true });
   return join(ROOT, "dist");

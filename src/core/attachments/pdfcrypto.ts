@@ -1,6 +1,8 @@
 import { cbc } from "@noble/ciphers/aes";
 import { md5 } from "@noble/hashes/legacy";
-import { sha256, sha384, sha512 } from "@noble/hashes/sha2";
+import { sha256 } from "@noble/hashes/sha2";
+// SHA-384/512 from js-sha512: 32-bit arithmetic, no BigInt, so the event bundle runs in old engines.
+import { sha384 as jsSha384, sha512 as jsSha512 } from "js-sha512";
 import { concat } from "./bytes";
 
 /** The standard security handler's parameters (ISO 32000-2 §7.6.4). */
@@ -65,7 +67,7 @@ function hash2B(password: Uint8Array, salt: Uint8Array, udata: Uint8Array): Uint
     let sum = 0;
     for (let j = 0; j < 16; j++) sum += e[j];
     const h = sum % 3;
-    k = h === 0 ? sha256(e) : h === 1 ? sha384(e) : sha512(e);
+    k = h === 0 ? sha256(e) : Uint8Array.from((h === 1 ? jsSha384 : jsSha512).array(e));
     i++;
     if (i >= 64 && e[e.length - 1] <= i - 32) break;
   }

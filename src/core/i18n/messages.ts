@@ -154,6 +154,12 @@ const catalogue = {
   "summary.unencrypted": { ja: "暗号化に対応していない宛先: {domains}", en: "Not encrypted: {domains}" },
   "summary.pending": { ja: "暗号化対応を確認中: {domains}", en: "Checking encryption: {domains}" },
   "summary.more": { ja: " ほか {n} 件", en: " and {n} more" },
+  "addin.protectedAttached": {
+    ja: "パスワード付きファイル（{files}）が添付されています。PPAP はやめて、そのまま添付するかダウンロードリンクで送ってください。",
+    en: "A password-protected file ({files}) is attached. Instead of PPAP, attach it plainly or send a download link.",
+  },
+  "addin.cancel.link": { ja: "リンクで送る", en: "Use a link" },
+  "addin.cancel.fix": { ja: "修正する", en: "Fix it" },
   "error.invalidDomain": {
     ja: "不正なドメイン名です: {input}（{why}）",
     en: "invalid domain: {input} ({why})",

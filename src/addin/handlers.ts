@@ -1,0 +1,227 @@
+/**
+ * The event handlers' logic, on injected Office (`Mail`) and service (`ServiceClient`) interfaces so
+ * the same code runs in Outlook, the playground and tests. Early events (new message, recipients or
+ * attachments changed) do the slow work and keep the results in sessionData; on send only what is
+ * missing is filled in, under a deadline, and the core decision is applied.
+ */
+import type { InspectionResult } from "../core/attachments/types";
+import { type AttachmentFacts, decide, type Decision } from "../core/decision";
+import { decisionMessage, recipientSummary } from "../core/decisionText";
+import { tryParseMailDomain } from "../core/domain";
+import { type Lang, t } from "../core/i18n";
+import { DEFAULT_POLICY, type TenantPolicy } from "../core/policy";
+import type { DomainReport } from "../core/verdict";
+import type { AttachmentInfo, Mail } from "./office";
+import type { ServiceClient } from "./serviceClient";
+
+export const KEYS = {
+  reports: "mailtls.reports",
+  findings: "mailtls.findings",
+  policy: "mailtls.policy",
+} as const;
+export const TASKPANE_COMMAND_ID = "mailtlsTaskpaneButton";
+
+/** What is kept per domain in sessionData (small: sessionData holds 50,000 characters in all). */
+type CompactReport = Pick<DomainReport, "domain" | "displayDomain" | "grade" | "pending">;
+
+export interface HandlerDeps {
+  mail: Mail;
+  service: ServiceClient;
+  inspect(base64: string): InspectionResult;
+  now?: () => number;
+}
+
+/** Options for event.completed on send (Office.SmartAlertsEventCompletedOptions, by requirement set). */
+export interface SendCompletion {
+  allowEvent: boolean;
+  errorMessage?: string;
+  errorMessageMarkdown?: string;
+  cancelLabel?: string;
+  commandId?: string;
+  sendModeOverride?: "promptUser";
+}
+
+async function readJson<T>(mail: Mail, key: string, fallback: T): Promise<T> {
+  const raw = await mail.getSession(key).catch(() => undefined);
+  if (!raw) return fallback;
+  try {
+    return JSON.parse(raw) as T;
+  } catch {
+    return fallback;
+  }
+}
+
+function compact(r: DomainReport): CompactReport {
+  return r.pending
+    ? { domain: r.domain, displayDomain: r.displayDomain, grade: r.grade, pending: true }
+    : { domain: r.domain, displayDomain: r.displayDomain, grade: r.grade };
+}
+
+async function policyOf(d: HandlerDeps, timeoutMs: number): Promise<TenantPolicy> {
+  const cached = await readJson<TenantPolicy | undefined>(d.mail, KEYS.policy, undefined);
+  if (cached) return cached;
+  try {
+    const p = await d.service.policy(timeoutMs);
+    await d.mail.setSession(KEYS.policy, JSON.stringify(p)).catch(() => undefined);
+    return p;
+  } catch {
+    return DEFAULT_POLICY;
+  }
+}
+
+function isInternal(domain: string, policy: TenantPolicy, userDomain: string | undefined): boolean {
+  const internal = [...policy.internalDomains, ...(userDomain ? [userDomain] : [])];
+  return internal.some((i) => domain === i || domain.endsWith("." + i));
+}
+
+async function externalDomains(d: HandlerDeps, policy: TenantPolicy): Promise<string[]> {
+  const addresses = await d.mail.recipientAddresses();
+  const domains = new Set<string>();
+  for (const a of addresses) {
+    const m = tryParseMailDomain(a);
+    if (m && !isInternal(m.ascii, policy, d.mail.userDomain())) domains.add(m.ascii);
+  }
+  return [...domains];
+}
+
+/** Fetches verdicts for the domains not yet known (or pending); returns all known, and whether the service answered. */
+async function refreshReports(
+  d: HandlerDeps,
+  domains: string[],
+  waitMs: number,
+  timeoutMs: number,
+): Promise<{ reports: Record<string, CompactReport>; reachable: boolean }> {
+  const reports = await readJson<Record<string, CompactReport>>(d.mail, KEYS.reports, {});
+  const missing = domains.filter((x) => !reports[x] || reports[x].pending);
+  let reachable = true;
+  if (missing.length > 0) {
+    try {
+      for (const r of await d.service.check(missing, waitMs, timeoutMs)) reports[r.domain] = compact(r);
+      await d.mail.setSession(KEYS.reports, JSON.stringify(reports)).catch(() => undefined);
+    } catch {
+      reachable = false;
+    }
+  }
+  return { reports, reachable };
+}
+
+/** Inspects file attachments not inspected yet (content stays on this machine). */
+async function refreshFindings(
+  d: HandlerDeps,
+  attachments: AttachmentInfo[],
+  budgetMs: number,
+): Promise<Record<string, AttachmentFacts>> {
+  const findings = await readJson<Record<string, AttachmentFacts>>(d.mail, KEYS.findings, {});
+  const now = d.now ?? Date.now;
+  const started = now();
+  let changed = false;
+  for (const a of attachments) {
+    if (findings[a.id] || a.isInline) continue;
+    if (a.kind !== "file") {
+      findings[a.id] = { name: a.name, kind: "cloud" };
+      changed = true;
+      continue;
+    }
+    if (now() - started > budgetMs) break;
+    const b64 = await d.mail.attachmentBase64(a.id).catch(() => undefined);
+    findings[a.id] = { name: a.name, kind: "file", finding: b64 === undefined ? undefined : d.inspect(b64) };
+    changed = true;
+  }
+  // Forget attachments that were removed.
+  const present = new Set(attachments.map((a) => a.id));
+  for (const id of Object.keys(findings))
+    if (!present.has(id)) {
+      delete findings[id];
+      changed = true;
+    }
+  if (changed) await d.mail.setSession(KEYS.findings, JSON.stringify(findings)).catch(() => undefined);
+  return findings;
+}
+
+/** New message, or recipients changed: verdicts for the external domains, and one info bar. */
+export async function onRecipientsChanged(d: HandlerDeps): Promise<void> {
+  const lang = d.mail.lang();
+  const policy = await policyOf(d, 2000);
+  const domains = await externalDomains(d, policy);
+  if (domains.length === 0) return;
+  const { reports, reachable } = await refreshReports(d, domains, 2000, 4000);
+  if (!reachable) {
+    await d.mail.infoBar("mailtls.recipients", t(lang, "decision.service-unreachable"), "info");
+    return;
+  }
+  const groups = { encrypted: [] as string[], unencrypted: [] as string[], unknown: [] as string[] };
+  for (const x of domains) {
+    const r = reports[x];
+    if (r && !r.pending && (r.grade === "tls" || r.grade === "secure")) groups.encrypted.push(x);
+    else if (r && !r.pending && (r.grade === "partial" || r.grade === "no-tls")) groups.unencrypted.push(x);
+    else groups.unknown.push(x);
+  }
+  await d.mail.infoBar(
+    "mailtls.recipients",
+    recipientSummary(lang, groups, (x) => reports[x]?.displayDomain ?? x),
+    groups.unencrypted.length ? "warning" : "info",
+  );
+}
+
+/** Attachments changed: inspect new files now, warn at once about a password-protected one. */
+export async function onAttachmentsChanged(d: HandlerDeps): Promise<void> {
+  const lang = d.mail.lang();
+  const findings = await refreshFindings(d, await d.mail.attachments(), 4000);
+  const protectedFiles = Object.values(findings).filter((f) => f.finding?.passwordProtected === true);
+  if (protectedFiles.length > 0)
+    await d.mail.infoBar(
+      "mailtls.attachments",
+      t(lang, "addin.protectedAttached", { files: protectedFiles.map((f) => f.name).join(", ") }),
+      "warning",
+    );
+}
+
+function cancelLabel(lang: Lang, decision: Decision): string {
+  const link = decision.suggestions.some((s) => s.code === "use-download-link");
+  return t(lang, link ? "addin.cancel.link" : "addin.cancel.fix");
+}
+
+/** On send: fill what is missing within about 3 seconds, decide, and tell Outlook. */
+export async function onSend(d: HandlerDeps): Promise<SendCompletion> {
+  const lang = d.mail.lang();
+  const policy = await policyOf(d, 800);
+  const [domains, attachments, body] = await Promise.all([
+    externalDomains(d, policy),
+    d.mail.attachments(),
+    d.mail.bodyText().catch(() => ""),
+  ]);
+  const [{ reports, reachable }, findings] = await Promise.all([
+    refreshReports(d, domains, 1200, 2000),
+    refreshFindings(d, attachments, 1500),
+  ]);
+  const decision = decide({
+    recipientDomains: domains,
+    reports: reports as Record<string, DomainReport>,
+    attachments: attachments
+      .filter((a) => !a.isInline)
+      .map((a) => findings[a.id] ?? { name: a.name, kind: a.kind === "file" ? "file" : "cloud" }),
+    policy,
+    body,
+    serviceReachable: domains.length === 0 ? true : reachable,
+  });
+  if (decision.action === "allow") {
+    if (decision.reasons.some((r) => r.code === "service-unreachable"))
+      await d.mail
+        .infoBar("mailtls.send", t(lang, "decision.service-unreachable"), "info")
+        .catch(() => undefined);
+    return { allowEvent: true };
+  }
+  const message = decisionMessage(lang, decision);
+  const out: SendCompletion = { allowEvent: false, errorMessage: message };
+  if (d.mail.supports("1.14")) {
+    out.cancelLabel = cancelLabel(lang, decision);
+    out.commandId = TASKPANE_COMMAND_ID;
+    if (decision.action === "warn") out.sendModeOverride = "promptUser";
+  } else if (decision.action === "warn") {
+    // Without "Send Anyway" (1.14) a warning must not stop the mail: show it and let it go.
+    await d.mail.infoBar("mailtls.send", message.slice(0, 150), "warning").catch(() => undefined);
+    return { allowEvent: true };
+  }
+  if (d.mail.supports("1.15")) out.errorMessageMarkdown = message.replace(/([\\`*_{}[\]()#+\-.!|])/g, "\\$1");
+  return out;
+}

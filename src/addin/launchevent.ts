@@ -1,0 +1,91 @@
+/**
+ * The event bundle (dist/addin/launchevent.js): one self-contained script, ES2016, no DOM, for
+ * classic Outlook's JavaScript-only runtime and the HTML runtime page alike. Every handler calls
+ * event.completed on every path.
+ */
+import { inspectBase64 } from "../core/attachments";
+import { HANDLER_NAMES, type HandlerName } from "./handlerNames";
+import {
+  type HandlerDeps,
+  onAttachmentsChanged,
+  onRecipientsChanged,
+  onSend,
+  type SendCompletion,
+} from "./handlers";
+import { officeMail } from "./office";
+import { serviceClient } from "./serviceClient";
+
+declare const __MAILTLS_PUBLIC_URL__: string;
+
+function deps(): HandlerDeps {
+  return {
+    mail: officeMail(),
+    service: serviceClient(__MAILTLS_PUBLIC_URL__),
+    inspect: (b64) => inspectBase64(b64),
+  };
+}
+
+type Event = { completed(options?: Record<string, unknown>): void };
+
+function background(run: (d: HandlerDeps) => Promise<void>) {
+  return (event: Event) => {
+    let done = false;
+    const finish = () => {
+      if (!done) {
+        done = true;
+        event.completed();
+      }
+    };
+    try {
+      run(deps()).then(finish, finish);
+    } catch {
+      finish();
+    }
+  };
+}
+
+function toOffice(c: SendCompletion): Record<string, unknown> {
+  const o: Record<string, unknown> = { ...c };
+  if (c.sendModeOverride === "promptUser")
+    o.sendModeOverride = Office.MailboxEnums.SendModeOverride.PromptUser;
+  return o;
+}
+
+function onMessageSendHandler(event: Event) {
+  let done = false;
+  const finish = (options: Record<string, unknown>) => {
+    if (!done) {
+      done = true;
+      event.completed(options);
+    }
+  };
+  // Never leave a send stuck: whatever happens, answer within 4.5 seconds (fail open).
+  const guard = setTimeout(() => finish({ allowEvent: true }), 4500);
+  try {
+    onSend(deps()).then(
+      (c) => {
+        clearTimeout(guard);
+        finish(toOffice(c));
+      },
+      () => {
+        clearTimeout(guard);
+        finish({ allowEvent: true });
+      },
+    );
+  } catch {
+    clearTimeout(guard);
+    finish({ allowEvent: true });
+  }
+}
+
+const handlers: Record<HandlerName, (e: Event) => void> = {
+  onNewMessageComposeHandler: background(async (d) => {
+    await onRecipientsChanged(d);
+    await onAttachmentsChanged(d);
+  }),
+  onMessageRecipientsChangedHandler: background(onRecipientsChanged),
+  onMessageAttachmentsChangedHandler: background(onAttachmentsChanged),
+  onMessageSendHandler,
+};
+
+for (const name of HANDLER_NAMES) Office.actions.associate(name, handlers[name]);

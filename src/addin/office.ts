@@ -1,0 +1,108 @@
+/**
+ * The one place that touches Office.js (the rest of the add-in sees the `Mail` interface): every
+ * callback API promisified, and the requirement-set checks.
+ */
+import { type Lang, langFromLocale } from "../core/i18n";
+
+export interface AttachmentInfo {
+  id: string;
+  name: string;
+  kind: "file" | "cloud" | "item";
+  size: number;
+  isInline: boolean;
+}
+
+export type InfoBarKind = "info" | "warning";
+
+export interface Mail {
+  lang(): Lang;
+  userDomain(): string | undefined;
+  supports(minVersion: string): boolean;
+  recipientAddresses(): Promise<string[]>;
+  attachments(): Promise<AttachmentInfo[]>;
+  /** Base64 of a file attachment, or undefined for cloud or item attachments. */
+  attachmentBase64(id: string): Promise<string | undefined>;
+  bodyText(): Promise<string>;
+  getSession(key: string): Promise<string | undefined>;
+  setSession(key: string, value: string): Promise<void>;
+  infoBar(key: string, text: string, kind: InfoBarKind): Promise<void>;
+}
+
+function call<T>(fn: (cb: (r: Office.AsyncResult<T>) => void) => void): Promise<T> {
+  return new Promise((resolve, reject) => {
+    fn((r) =>
+      r.status === Office.AsyncResultStatus.Succeeded
+        ? resolve(r.value)
+        : reject(new Error(r.error?.message ?? "Office call failed")),
+    );
+  });
+}
+
+/** The compose item of the current event or pane, through Office.js. */
+export function officeMail(): Mail {
+  const item = Office.context.mailbox.item as Office.MessageCompose;
+  return {
+    lang: () => langFromLocale(Office.context.displayLanguage),
+    userDomain() {
+      const addr = Office.context.mailbox.userProfile?.emailAddress ?? "";
+      const at = addr.lastIndexOf("@");
+      return at >= 0 ? addr.slice(at + 1).toLowerCase() : undefined;
+    },
+    supports: (v) => !!Office.context.requirements?.isSetSupported("Mailbox", v),
+    async recipientAddresses() {
+      const lists = await Promise.all(
+        [item.to, item.cc, item.bcc].map((r) =>
+          r ? call<Office.EmailAddressDetails[]>((cb) => r.getAsync(cb)) : Promise.resolve([]),
+        ),
+      );
+      const out: string[] = [];
+      for (const l of lists) for (const a of l) if (a.emailAddress) out.push(a.emailAddress);
+      return out;
+    },
+    async attachments() {
+      const list = await call<Office.AttachmentDetailsCompose[]>((cb) => item.getAttachmentsAsync(cb));
+      return list.map((a) => ({
+        id: a.id,
+        name: a.name,
+        kind:
+          a.attachmentType === Office.MailboxEnums.AttachmentType.Cloud
+            ? "cloud"
+            : a.attachmentType === Office.MailboxEnums.AttachmentType.Item
+              ? "item"
+              : "file",
+        size: a.size,
+        isInline: a.isInline,
+      }));
+    },
+    async attachmentBase64(id) {
+      const c = await call<Office.AttachmentContent>((cb) => item.getAttachmentContentAsync(id, cb));
+      return c.format === Office.MailboxEnums.AttachmentContentFormat.Base64 ? c.content : undefined;
+    },
+    bodyText: () => call<string>((cb) => item.body.getAsync(Office.CoercionType.Text, cb)),
+    async getSession(key) {
+      if (!item.sessionData) return undefined;
+      try {
+        return await call<string>((cb) => item.sessionData.getAsync(key, cb));
+      } catch {
+        return undefined; // a key never set is an error in Outlook
+      }
+    },
+    async setSession(key, value) {
+      if (item.sessionData) await call<void>((cb) => item.sessionData.setAsync(key, value, cb));
+    },
+    async infoBar(key, text, kind) {
+      await call<void>((cb) =>
+        item.notificationMessages.replaceAsync(
+          key,
+          {
+            type: Office.MailboxEnums.ItemNotificationMessageType.InformationalMessage,
+            message: text.slice(0, 150),
+            icon: kind === "warning" ? "Icon.16x16" : "Icon.16x16",
+            persistent: false,
+          },
+          cb,
+        ),
+      );
+    },
+  };
+}
