@@ -156,11 +156,11 @@ export async function onRecipientsChanged(d: HandlerDeps): Promise<void> {
     else if (r && !r.pending && (r.grade === "partial" || r.grade === "no-tls")) groups.unencrypted.push(x);
     else groups.unknown.push(x);
   }
-  await d.mail.infoBar(
-    "mailtls.recipients",
-    recipientSummary(lang, groups, (x) => reports[x]?.displayDomain ?? x),
-    groups.unencrypted.length ? "warning" : "info",
-  );
+  const summary = recipientSummary(lang, groups, (x) => reports[x]?.displayDomain ?? x);
+  // Where supported, the bar about unencrypted recipients carries a button that opens the task pane.
+  if (groups.unencrypted.length > 0 && d.mail.supports("1.10"))
+    await d.mail.insight("mailtls.recipients", summary, t(lang, "addin.showDetails"), TASKPANE_COMMAND_ID);
+  else await d.mail.infoBar("mailtls.recipients", summary, groups.unencrypted.length ? "warning" : "info");
 }
 
 /** Attachments changed: inspect new files now, warn at once about a password-protected one. */

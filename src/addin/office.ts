@@ -26,6 +26,8 @@ export interface Mail {
   getSession(key: string): Promise<string | undefined>;
   setSession(key: string, value: string): Promise<void>;
   infoBar(key: string, text: string, kind: InfoBarKind): Promise<void>;
+  /** An info bar with a button that opens the task pane (insight message, Mailbox 1.10). */
+  insight(key: string, text: string, actionText: string, commandId: string): Promise<void>;
 }
 
 function call<T>(fn: (cb: (r: Office.AsyncResult<T>) => void) => void): Promise<T> {
@@ -91,14 +93,37 @@ export function officeMail(): Mail {
       if (item.sessionData) await call<void>((cb) => item.sessionData.setAsync(key, value, cb));
     },
     async infoBar(key, text, kind) {
+      // Warnings use Outlook's error bar (it has no separate warning style); information the plain one.
+      const message: Office.NotificationMessageDetails =
+        kind === "warning"
+          ? {
+              type: Office.MailboxEnums.ItemNotificationMessageType.ErrorMessage,
+              message: text.slice(0, 150),
+            }
+          : {
+              type: Office.MailboxEnums.ItemNotificationMessageType.InformationalMessage,
+              message: text.slice(0, 150),
+              icon: "Icon.16x16",
+              persistent: false,
+            };
+      await call<void>((cb) => item.notificationMessages.replaceAsync(key, message, cb));
+    },
+    async insight(key, text, actionText, commandId) {
       await call<void>((cb) =>
         item.notificationMessages.replaceAsync(
           key,
           {
-            type: Office.MailboxEnums.ItemNotificationMessageType.InformationalMessage,
+            type: Office.MailboxEnums.ItemNotificationMessageType.InsightMessage,
             message: text.slice(0, 150),
-            icon: kind === "warning" ? "Icon.16x16" : "Icon.16x16",
-            persistent: false,
+            icon: "Icon.16x16",
+            actions: [
+              {
+                actionType: Office.MailboxEnums.ActionType.ShowTaskPane,
+                actionText,
+                commandId,
+                contextData: "{}",
+              },
+            ],
           },
           cb,
         ),

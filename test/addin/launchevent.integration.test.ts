@@ -111,13 +111,28 @@ describe("launchevent.js", () => {
     expect(calls).toBe(1);
     const reports = JSON.parse(outlook.session.get("mailtls.reports") ?? "{}");
     expect(Object.keys(reports).sort()).toEqual(["good.test", "notls.test"]);
-    expect(outlook.infoBars.get("mailtls.recipients")?.message).toBe("Not encrypted: notls.test");
+    expect(outlook.infoBars.get("mailtls.recipients")).toMatchObject({
+      message: "Not encrypted: notls.test",
+      type: "insightMessage",
+      actions: [
+        { actionType: "showTaskPane", actionText: "Show details", commandId: "mailtlsTaskpaneButton" },
+      ],
+    });
     // On send, the stored verdicts are used: no new check for those domains.
     const probes = svc.prober.probes;
     outlook.Office.context.mailbox.item.to.getAsync = (cb: (r: unknown) => void) =>
       setTimeout(() => cb({ status: "succeeded", value: [{ emailAddress: "a@good.test" }] }), 0);
     await outlook.fire("onMessageSendHandler");
     expect(svc.prober.probes).toBe(probes);
+  });
+
+  it("every recipient encrypted: a plain info bar, no button", async () => {
+    const outlook = load({ to: ["a@good.test"], displayLanguage: "ja-JP" });
+    await outlook.fire("onMessageRecipientsChangedHandler");
+    expect(outlook.infoBars.get("mailtls.recipients")).toMatchObject({
+      message: "すべての外部宛先が暗号化通信（STARTTLS）に対応しています。",
+      type: "informationalMessage",
+    });
   });
 
   it("attachments changed: a password-protected file is flagged at once", async () => {

@@ -25,7 +25,7 @@ export interface FakeMailbox {
 
 export function fakeOffice(box: FakeMailbox) {
   const session = new Map<string, string>();
-  const infoBars = new Map<string, { message: string; type: string }>();
+  const infoBars = new Map<string, { message: string; type: string; actions?: unknown[] }>();
   const associated = new Map<string, (event: unknown) => void>();
   const later = (fn: () => void) => setTimeout(fn, 0);
   const ok = <T>(value: T) => ({ status: "succeeded", value });
@@ -80,11 +80,20 @@ export function fakeOffice(box: FakeMailbox) {
         }),
     },
     notificationMessages: {
-      replaceAsync: (key: string, msg: { message: string; type: string }, cb: (r: unknown) => void) =>
+      replaceAsync: (
+        key: string,
+        msg: { message: string; type: string; actions?: Array<{ actionText: string }> },
+        cb: (r: unknown) => void,
+      ) =>
         later(() => {
           if (msg.message.length > 150) return cb(fail("message longer than 150 characters"));
           if (!infoBars.has(key) && infoBars.size >= 5) return cb(fail("too many notifications"));
-          infoBars.set(key, { message: msg.message, type: msg.type });
+          if (
+            msg.type === "insightMessage" &&
+            (max < 10 || (msg.actions ?? []).length !== 1 || msg.actions![0].actionText.length > 30)
+          )
+            return cb(fail("an insight message needs Mailbox 1.10 and exactly one action"));
+          infoBars.set(key, { message: msg.message, type: msg.type, actions: msg.actions });
           cb(ok(undefined));
         }),
     },
@@ -107,7 +116,9 @@ export function fakeOffice(box: FakeMailbox) {
       ItemNotificationMessageType: {
         InformationalMessage: "informationalMessage",
         ErrorMessage: "errorMessage",
+        InsightMessage: "insightMessage",
       },
+      ActionType: { ShowTaskPane: "showTaskPane" },
       SendModeOverride: { PromptUser: "promptUser" },
     },
   };

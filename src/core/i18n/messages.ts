@@ -158,6 +158,7 @@ const catalogue = {
     ja: "パスワード付きファイル（{files}）が添付されています。PPAP はやめて、そのまま添付するかダウンロードリンクで送ってください。",
     en: "A password-protected file ({files}) is attached. Instead of PPAP, attach it plainly or send a download link.",
   },
+  "addin.showDetails": { ja: "詳細を表示", en: "Show details" },
   "addin.cancel.link": { ja: "リンクで送る", en: "Use a link" },
   "addin.cancel.fix": { ja: "修正する", en: "Fix it" },
   "error.invalidDomain": {
