@@ -5,19 +5,10 @@ import {
   looksLikePasswordMail,
 } from "../../src/core/decision";
 import { DEFAULT_POLICY, type RuleMode, type TenantPolicy } from "../../src/core/policy";
-import type { DomainReport, Grade } from "../../src/core/verdict";
+import type { Grade } from "../../src/core/verdict";
+import { gradeReport } from "../helpers/reports";
 
-const report = (domain: string, grade: Grade, pending = false): DomainReport => ({
-  domain,
-  displayDomain: domain,
-  grade,
-  checkedAt: "",
-  expiresAt: "",
-  durationMs: 0,
-  mx: [],
-  reasons: [],
-  ...(pending ? { pending } : {}),
-});
+const report = gradeReport;
 
 const zipcrypto: AttachmentFacts = {
   name: "見積.zip",

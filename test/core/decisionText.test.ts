@@ -6,18 +6,10 @@ import {
   SMART_ALERT_MAX,
 } from "../../src/core/decisionText";
 import { DEFAULT_POLICY } from "../../src/core/policy";
-import type { DomainReport, Grade } from "../../src/core/verdict";
+import type { Grade } from "../../src/core/verdict";
+import { gradeReport } from "../helpers/reports";
 
-const report = (domain: string, grade: Grade): DomainReport => ({
-  domain,
-  displayDomain: domain,
-  grade,
-  checkedAt: "",
-  expiresAt: "",
-  durationMs: 0,
-  mx: [],
-  reasons: [],
-});
+const report = gradeReport;
 const zip = {
   name: "見積書.zip",
   kind: "file" as const,
