@@ -27,7 +27,14 @@ interface Load {
 }
 
 function autocannon(url: string, body?: string, rate?: number): Promise<Load> {
-  const args = ["-c", "20", "-d", process.env.BENCH_SECONDS ?? "10", "-j", ...(rate ? ["-R", String(rate)] : [])];
+  const args = [
+    "-c",
+    "20",
+    "-d",
+    process.env.BENCH_SECONDS ?? "10",
+    "-j",
+    ...(rate ? ["-R", String(rate)] : []),
+  ];
   if (body) args.push("-m", "POST", "-H", "content-type=application/json", "-b", body);
   return new Promise((resolve, reject) => {
     const child = spawn(join(__dirname, "..", "node_modules", ".bin", "autocannon"), [...args, url], {
