@@ -35,7 +35,7 @@ export function serviceClient(baseUrl: string, fetchFn: typeof fetch = fetch): S
     async check(domains, waitMs, timeoutMs) {
       if (domains.length === 0) return [];
       const body = await deadline(
-        json<{ reports: DomainReport[] }>(`/api/v1/check?waitMs=${waitMs}`, {
+        json<{ reports: DomainReport[] }>(`/api/v1/check?waitMs=${waitMs}&view=compact`, {
           method: "POST",
           headers: { "content-type": "application/json" },
           body: JSON.stringify({ domains: domains.slice(0, 100) }),

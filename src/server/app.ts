@@ -199,10 +199,29 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<App
     },
   });
 
-  const serialised = new WeakMap<DomainReport, string>();
-  function jsonOf(r: DomainReport): string {
-    let s = serialised.get(r);
-    if (s === undefined) serialised.set(r, (s = JSON.stringify(r)));
+  const serialised = {
+    full: new WeakMap<DomainReport, string>(),
+    compact: new WeakMap<DomainReport, string>(),
+  };
+  /** A report as JSON, serialised once per report object (cached reports are reused as they are). */
+  function jsonOf(r: DomainReport, view: "full" | "compact"): string {
+    let s = serialised[view].get(r);
+    if (s === undefined) {
+      // The compact view is what the add-in needs per domain: the grade and why, without the MX details.
+      const value =
+        view === "full"
+          ? r
+          : {
+              domain: r.domain,
+              displayDomain: r.displayDomain,
+              grade: r.grade,
+              checkedAt: r.checkedAt,
+              expiresAt: r.expiresAt,
+              reasons: r.reasons,
+              ...(r.pending ? { pending: true } : {}),
+            };
+      serialised[view].set(r, (s = JSON.stringify(value)));
+    }
     return s;
   }
 
@@ -253,7 +272,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<App
     },
   );
 
-  app.post<{ Body: { domains: string[] }; Querystring: { waitMs?: number } }>(
+  app.post<{ Body: { domains: string[] }; Querystring: { waitMs?: number; view?: "full" | "compact" } }>(
     "/api/v1/check",
     {
       schema: {
@@ -269,13 +288,27 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<App
         },
         querystring: {
           type: "object",
-          properties: { waitMs: { type: "integer", minimum: 0, maximum: 120000 } },
+          properties: {
+            waitMs: { type: "integer", minimum: 0, maximum: 120000 },
+            view: {
+              type: "string",
+              enum: ["full", "compact"],
+              description:
+                "compact: domain, displayDomain, grade, checkedAt, expiresAt, reasons, pending — no MX details",
+            },
+          },
           additionalProperties: false,
         },
         response: {
           200: {
             type: "object",
-            properties: { reports: { type: "array", items: { $ref: "DomainReport#" } } },
+            properties: {
+              reports: {
+                type: "array",
+                items: { $ref: "DomainReport#" },
+                description: "DomainReport objects; with view=compact, without mx and durationMs",
+              },
+            },
             required: ["reports"],
           },
           ...errorResponses,
@@ -294,7 +327,8 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<App
       );
       const byDomain = new Map(reports.map((r) => [r.domain, r]));
       // Cached reports are serialised once and reused: the hot path is then string joins.
-      const body = `{"reports":[${domains.map((d) => jsonOf(byDomain.get(d.ascii) as DomainReport)).join(",")}]}`;
+      const view = req.query.view ?? "full";
+      const body = `{"reports":[${domains.map((d) => jsonOf(byDomain.get(d.ascii) as DomainReport, view)).join(",")}]}`;
       return reply.type("application/json; charset=utf-8").send(body);
     },
   );

@@ -42,6 +42,25 @@ describe("probe service API against the local real servers", () => {
     ]);
   });
 
+  it("?view=compact answers with the grade and reasons only, as the add-in asks", async () => {
+    const r = await postJson(`${svc.url}/api/v1/check?view=compact&waitMs=10000`, {
+      domains: ["partial.test"],
+    });
+    expect(r.status).toBe(200);
+    expect(r.body.reports).toEqual([
+      {
+        domain: "partial.test",
+        displayDomain: "partial.test",
+        grade: "partial",
+        checkedAt: expect.any(String),
+        expiresAt: expect.any(String),
+        reasons: ["mx-no-starttls:mx2.partial.test"],
+      },
+    ]);
+    const bad = await postJson(`${svc.url}/api/v1/check?view=tiny`, { domains: ["partial.test"] });
+    expect(bad.status).toBe(400);
+  });
+
   it("domains not done within waitMs come back as unknown and pending, and finish in the background", async () => {
     const r = await postJson(`${svc.url}/api/v1/check?waitMs=0`, { domains: ["mismatch.test"] });
     expect(r.body.reports[0]).toMatchObject({ domain: "mismatch.test", grade: "unknown", pending: true });
