@@ -13,7 +13,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env) {
   const engine = engineFromEnv(env);
   const redis = config.redisUrl ? connectRedis(config.redisUrl) : undefined;
   redis?.on("error", () => undefined); // reported by the store's fallback, once
-  // The store and the flight need the app's logger, so the app is built with a placeholder first.
+  // The Redis store logs its outages through a pino logger of its own, configured like the app's.
   const pino = (await import("pino")).default({ level: config.logLevel });
   const store = redis ? resilientRedisStore(redis, pino) : openSqliteStore(config.dbPath);
   const flight = redis ? new RedisFlight(redis, store, config.probe.timeoutMs + 5000) : undefined;
