@@ -1,5 +1,4 @@
 import cors from "@fastify/cors";
-import helmet from "@fastify/helmet";
 import rateLimit from "@fastify/rate-limit";
 import swagger from "@fastify/swagger";
 import Fastify, { type FastifyInstance, type FastifyRequest, LogController } from "fastify";
@@ -53,6 +52,14 @@ function domainOrThrow(input: string): MailDomain {
     throw e;
   }
 }
+
+/** Security headers for JSON answers: nothing in them may be rendered, framed or sniffed. */
+export const API_SECURITY_HEADERS = {
+  "x-content-type-options": "nosniff",
+  "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
+  "strict-transport-security": "max-age=31536000; includeSubDomains",
+  "referrer-policy": "no-referrer",
+} as const;
 
 export type App = FastifyInstance & { metrics: Metrics; verdicts: VerdictService };
 
@@ -142,27 +149,14 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<App
     }),
   );
 
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        // Office.js comes from Microsoft's CDN; Fluent UI writes its styles at run time.
-        scriptSrc: ["'self'", "https://appsforoffice.microsoft.com"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", "data:"],
-        connectSrc: ["'self'"],
-        frameAncestors: [
-          "'self'",
-          "https://*.office.com",
-          "https://*.office365.com",
-          "https://*.microsoft.com",
-          "https://*.cloud.microsoft",
-        ],
-      },
-    },
-    // Outlook hosts the add-in's pages in frames from Microsoft's origins.
-    frameguard: false,
-    crossOriginEmbedderPolicy: false,
+  // JSON answers carry a fixed, small set of security headers; Helmet's full set (with the pages'
+  // content security policy) is registered with the pages in static.ts, where it means something.
+  // Running Helmet on every API answer cost about a tenth of the service's CPU per request.
+  // Set on the raw response, so that Helmet (which also writes there, later) can replace them.
+  app.addHook("onRequest", (_req, reply, done) => {
+    for (const name in API_SECURITY_HEADERS)
+      reply.raw.setHeader(name, API_SECURITY_HEADERS[name as keyof typeof API_SECURITY_HEADERS]);
+    done();
   });
   await app.register(cors, {
     origin: [new URL(config.publicUrl).origin],
@@ -322,9 +316,10 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<App
       const unique = [...new Map(domains.map((d) => [d.ascii, d])).values()];
       const wait = waitMs(req.query);
       // Fresh verdicts in memory are answered without awaiting anything; the rest take the full path.
-      const reports = await Promise.all(
-        unique.map((d) => verdicts.peek(d) ?? verdicts.lookup(d, { waitMs: wait })),
-      );
+      const peeked = unique.map((d) => verdicts.peek(d));
+      const reports = peeked.every((r) => r !== undefined)
+        ? (peeked as DomainReport[])
+        : await Promise.all(unique.map((d, i) => peeked[i] ?? verdicts.lookup(d, { waitMs: wait })));
       const byDomain = new Map(reports.map((r) => [r.domain, r]));
       // Cached reports are serialised once and reused: the hot path is then string joins.
       const view = req.query.view ?? "full";

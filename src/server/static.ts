@@ -1,3 +1,4 @@
+import helmet from "@fastify/helmet";
 import fastifyStatic from "@fastify/static";
 import type { FastifyInstance } from "fastify";
 import { existsSync } from "node:fs";
@@ -13,12 +14,43 @@ export async function registerStatic(
   root: string,
   config: ServerConfig,
 ): Promise<void> {
-  const web = join(root, "web");
-  if (existsSync(web))
-    await app.register(fastifyStatic, { root: web, prefix: "/", index: "index.html", decorateReply: false });
-  const addin = join(root, "addin");
-  if (existsSync(addin))
-    await app.register(fastifyStatic, { root: addin, prefix: "/addin/", decorateReply: false });
+  // An encapsulated context: Helmet's headers apply to the pages and their files, not to the API.
+  await app.register(async (pages) => {
+    await pages.register(helmet, {
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          // Office.js comes from Microsoft's CDN; Fluent UI writes its styles at run time.
+          scriptSrc: ["'self'", "https://appsforoffice.microsoft.com"],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", "data:"],
+          connectSrc: ["'self'"],
+          frameAncestors: [
+            "'self'",
+            "https://*.office.com",
+            "https://*.office365.com",
+            "https://*.microsoft.com",
+            "https://*.cloud.microsoft",
+          ],
+        },
+      },
+      // Outlook hosts the add-in's pages in frames from Microsoft's origins.
+      frameguard: false,
+      crossOriginEmbedderPolicy: false,
+    });
+    // Helmet runs after the API's hook and replaces its headers with the pages' own.
+    const web = join(root, "web");
+    if (existsSync(web))
+      await pages.register(fastifyStatic, {
+        root: web,
+        prefix: "/",
+        index: "index.html",
+        decorateReply: false,
+      });
+    const addin = join(root, "addin");
+    if (existsSync(addin))
+      await pages.register(fastifyStatic, { root: addin, prefix: "/addin/", decorateReply: false });
+  });
   app.get("/.well-known/microsoft-officeaddins-allowed.json", { schema: { hide: true } }, async () => ({
     allowed: [`${config.publicUrl}/addin/launchevent.js`, `${config.publicUrl}/addin/commands.html`],
   }));

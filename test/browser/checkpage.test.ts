@@ -19,6 +19,20 @@ describe("online TLS check page", () => {
     await svc?.close();
   });
 
+  it("serves the pages with Helmet's headers and the API with its own small set", async () => {
+    const page = await fetch(svc.url + "/");
+    expect(page.headers.get("content-security-policy")).toContain("default-src 'self'");
+    expect(page.headers.get("content-security-policy")).toContain(
+      "frame-ancestors 'self' https://*.office.com",
+    );
+    expect(page.headers.get("x-content-type-options")).toBe("nosniff");
+    const bundle = await fetch(svc.url + "/addin/launchevent.js");
+    expect(bundle.status).toBe(200);
+    expect(bundle.headers.get("content-security-policy")).toContain("default-src 'self'");
+    const api = await fetch(svc.url + "/api/v1/domains/good.test");
+    expect(api.headers.get("content-security-policy")).toBe("default-src 'none'; frame-ancestors 'none'");
+  });
+
   it("English: type a domain, press Enter, read the grade and the MX facts", async () => {
     const context = await browser.newContext({ locale: "en-US" });
     const page = await context.newPage();

@@ -155,11 +155,13 @@ describe("CORS, security headers, rate limits", () => {
     expect(other.headers.get("access-control-allow-origin")).toBeNull();
   });
 
-  it("sends security headers", async () => {
-    const r = await fetch(`${svc.url}/healthz`);
-    expect(r.headers.get("x-content-type-options")).toBe("nosniff");
-    expect(r.headers.get("content-security-policy")).toContain("default-src 'self'");
-    expect(r.headers.get("strict-transport-security")).toBeTruthy();
+  it("sends security headers on JSON answers, errors included", async () => {
+    for (const path of ["/healthz", "/api/v1/domains/not_a_domain", "/no/such/route"]) {
+      const r = await fetch(`${svc.url}${path}`);
+      expect(r.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(r.headers.get("content-security-policy")).toBe("default-src 'none'; frame-ancestors 'none'");
+      expect(r.headers.get("strict-transport-security")).toBeTruthy();
+    }
   });
 
   it("limits refreshes more strictly than look-ups, with a clear 429", async () => {
