@@ -3,6 +3,7 @@
 const path = require("node:path");
 const webpack = require("webpack");
 const HtmlWebpackPlugin = require("html-webpack-plugin");
+const TerserPlugin = require("terser-webpack-plugin");
 
 const publicUrl = (process.env.MAILTLS_PUBLIC_URL || "https://localhost:3000").replace(/\/+$/, "");
 
@@ -34,7 +35,21 @@ const launchEvent = (production) => ({
       minify: false,
     }),
   ],
-  optimization: { splitChunks: false, runtimeChunk: false },
+  optimization: {
+    splitChunks: false,
+    runtimeChunk: false,
+    minimizer: [
+      new TerserPlugin({
+        extractComments: false,
+        terserOptions: {
+          ecma: 2016,
+          compress: { passes: 3, ecma: 2016, pure_getters: true },
+          // ASCII only: the file's bytes do not depend on how a runtime guesses its encoding.
+          format: { ascii_only: true, comments: false },
+        },
+      }),
+    ],
+  },
   performance: { hints: false },
 });
 

@@ -2,7 +2,7 @@
  * The one place that touches Office.js (the rest of the add-in sees the `Mail` interface): every
  * callback API promisified, and the requirement-set checks.
  */
-import { type Lang, langFromLocale } from "../core/i18n";
+import { type Lang, langFromLocale } from "../core/i18n/lang";
 
 export interface AttachmentInfo {
   id: string;

@@ -1,5 +1,6 @@
 import type { Decision, Reason, Suggestion } from "./decision";
-import { type Lang, t } from "./i18n";
+import { t } from "./i18n/compose";
+import type { Lang } from "./i18n/lang";
 
 /** Outlook's limits: Smart Alerts messages and info bars. */
 export const SMART_ALERT_MAX = 500;

@@ -1,7 +1,13 @@
+import { composeCatalogue, fill } from "./compose";
 import type { Lang } from "./lang";
 
-/** The message catalogue: every key in both languages, checked by the type. */
+/**
+ * The message catalogue: every key in both languages, checked by the type. The strings of the
+ * compose-time add-in (send decisions, info bars) live in compose.ts, so that the event bundle
+ * carries only those; this catalogue includes them.
+ */
 const catalogue = {
+  ...composeCatalogue,
   "inspect.header.file": { ja: "ファイル", en: "File" },
   "inspect.header.format": { ja: "形式", en: "Format" },
   "inspect.header.password": { ja: "パスワード", en: "Password" },
@@ -119,48 +125,6 @@ const catalogue = {
     ja: "{domain} ご担当者様\n\nいつもお世話になっております。\n弊社では、パスワード付き ZIP ファイルをメールで送る運用（いわゆる PPAP）を廃止し、暗号化された経路でファイルをお送りする方針としております。\n確認しましたところ、貴社のメールサーバー（{domain}）は、一部または全部が暗号化通信（STARTTLS）に対応していないようです。\n\nお手数ですが、貴社のメールサーバーで STARTTLS を有効にしていただけますでしょうか。対応いただけるまでは、ファイルはダウンロードリンクでお送りいたします。\n\n何卒よろしくお願い申し上げます。",
     en: 'Dear {domain} mail administrator,\n\nWe no longer send password-protected ZIP files by mail ("PPAP"); we send files only over encrypted connections.\nWe found that some or all of your mail servers ({domain}) do not accept encrypted delivery (STARTTLS).\n\nCould you enable STARTTLS on your mail servers? Until then we will send files as download links.\n\nThank you for your help.',
   },
-  "decision.password-attachment.plain": {
-    ja: "パスワード付きファイル（{files}）は受信側のウイルス検査を妨げます。宛先（{domains}）のメールサーバーは暗号化通信に対応しているので、パスワードを付けずにそのまま添付してください。",
-    en: "Password-protected files ({files}) block the recipient's virus scan. The recipients' mail servers ({domains}) accept encrypted mail: attach the file without a password.",
-  },
-  "decision.password-attachment.link": {
-    ja: "パスワード付きファイル（{files}）は受信側のウイルス検査を妨げ、パスワードを別送しても安全になりません。{domains} は暗号化通信に対応していない（または確認できない）ため、ダウンロードリンクで送ってください。",
-    en: "Password-protected files ({files}) block the recipient's virus scan, and a separate password mail protects nothing. {domains} may not accept encrypted mail: use a download link instead.",
-  },
-  "decision.plain-to-unencrypted": {
-    ja: "添付ファイル（{files}）は暗号化されずに {domains} へ届く可能性があります。ダウンロードリンクを使ってください。",
-    en: "The attachments ({files}) would travel unencrypted to {domains}: use a download link.",
-  },
-  "decision.send-separately": {
-    ja: "暗号化に対応した宛先（{domains}）には、別のメールでファイルをそのまま送れます。",
-    en: "Recipients whose servers accept encryption ({domains}) can get the file plainly in a separate mail.",
-  },
-  "decision.password-mail": {
-    ja: "パスワードを別送するメール（PPAP）のようです。ファイルと同じ経路を通るため安全になりません。",
-    en: "This looks like a password sent after a ZIP (PPAP): it travels the same path as the file and protects nothing.",
-  },
-  "decision.unknown-grade": {
-    ja: "{domains} の暗号化対応を確認できませんでした。",
-    en: "Could not check whether {domains} accept encrypted mail.",
-  },
-  "decision.service-unreachable": {
-    ja: "宛先の暗号化対応を確認するサービスに接続できませんでした。",
-    en: "The service that checks recipients' encryption could not be reached.",
-  },
-  "summary.allEncrypted": {
-    ja: "すべての外部宛先が暗号化通信（STARTTLS）に対応しています。",
-    en: "Every external recipient accepts encrypted mail (STARTTLS).",
-  },
-  "summary.unencrypted": { ja: "暗号化に対応していない宛先: {domains}", en: "Not encrypted: {domains}" },
-  "summary.pending": { ja: "暗号化対応を確認中: {domains}", en: "Checking encryption: {domains}" },
-  "summary.more": { ja: " ほか {n} 件", en: " and {n} more" },
-  "addin.protectedAttached": {
-    ja: "パスワード付きファイル（{files}）が添付されています。PPAP はやめて、そのまま添付するかダウンロードリンクで送ってください。",
-    en: "A password-protected file ({files}) is attached. Instead of PPAP, attach it plainly or send a download link.",
-  },
-  "addin.showDetails": { ja: "詳細を表示", en: "Show details" },
-  "addin.cancel.link": { ja: "リンクで送る", en: "Use a link" },
-  "addin.cancel.fix": { ja: "修正する", en: "Fix it" },
   "error.invalidDomain": {
     ja: "不正なドメイン名です: {input}（{why}）",
     en: "invalid domain: {input} ({why})",
@@ -174,7 +138,7 @@ export type MessageKey = keyof typeof catalogue;
 
 /** The message in `lang`, with `{name}` placeholders filled from `params`. */
 export function t(lang: Lang, key: MessageKey, params: Record<string, string | number> = {}): string {
-  return catalogue[key][lang].replace(/\{(\w+)\}/g, (m, k: string) => (k in params ? String(params[k]) : m));
+  return fill(catalogue[key][lang], params);
 }
 
 /** A short label for an inspection method code ("zipcrypto", "aes-256", "pdf-rc4-40", …). */
