@@ -24,7 +24,7 @@ beforeAll(async () => {
 afterAll(() => svc.close());
 
 /** Loads the bundle into a fresh DOM-less context; the baked-in service URL is routed to the test service. */
-function load(box: FakeMailbox, serviceUrl = () => svc.url) {
+function load(box: FakeMailbox, serviceUrl = () => svc.url, { noBigInt = false } = {}) {
   const outlook = fakeOffice(box);
   const routedFetch = (url: string, init?: RequestInit) =>
     fetch(url.replace(/^https:\/\/localhost:3000/, serviceUrl()), init);
@@ -35,6 +35,13 @@ function load(box: FakeMailbox, serviceUrl = () => svc.url) {
     clearTimeout,
     console,
   });
+  // An older engine: no BigInt at all (the JavaScript-only runtime is only promised ES2016).
+  if (noBigInt)
+    runInContext(
+      "delete globalThis.BigInt; delete globalThis.BigInt64Array; delete globalThis.BigUint64Array;" +
+        "delete DataView.prototype.setBigUint64; delete DataView.prototype.getBigUint64;",
+      context,
+    );
   runInContext(bundle, context, { filename: "launchevent.js" });
   return outlook;
 }
@@ -48,6 +55,22 @@ describe("launchevent.js", () => {
   it("associates exactly the manifest's four handlers, in a context without DOM, require or process", () => {
     const outlook = load({ to: [] });
     expect([...outlook.associated.keys()].sort()).toEqual([...HANDLER_NAMES].sort());
+  });
+
+  it("tells PDF passwords from permission-only PDFs in an engine without BigInt", async () => {
+    expect(runInContext("typeof BigInt", createContext({}))).toBe("function");
+    const send = async (file: string) => {
+      const outlook = load(
+        { to: ["partner@good.test"], attachments: [{ id: "a1", name: "r.pdf", bytes: fixture(file) }] },
+        undefined,
+        { noBigInt: true },
+      );
+      return (await outlook.fire("onMessageSendHandler")).options;
+    };
+    // Revision 6 (AES-256) runs SHA-256/384/512 and AES; revision 3 runs MD5 and RC4.
+    expect((await send("restricted-aes256.pdf"))?.allowEvent).toBe(true);
+    expect((await send("restricted-rc4-128.pdf"))?.allowEvent).toBe(true);
+    expect((await send("aes256.pdf"))?.allowEvent).toBe(false);
   });
 
   it("blocks a ZipCrypto ZIP to a TLS domain with 'send it plainly' advice (English)", async () => {

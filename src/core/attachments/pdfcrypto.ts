@@ -1,11 +1,6 @@
 import { cbc } from "@noble/ciphers/aes";
-import { md5 } from "@noble/hashes/legacy";
-import { sha256 } from "@noble/hashes/sha2";
-// SHA-384/512 from StableLib: 32-bit arithmetic, no BigInt (noble's needs it), so the event bundle
-// runs in engines without BigInt, and it is a fifth of js-sha512's size.
-import { hash as sha384 } from "@stablelib/sha384";
-import { hash as sha512 } from "@stablelib/sha512";
 import { concat } from "./bytes";
+import { md5, sha256, sha384, sha512 } from "./digest";
 
 /** The standard security handler's parameters (ISO 32000-2 §7.6.4). */
 export interface StandardSecurity {
