@@ -8,6 +8,8 @@ const root = join(__dirname, "..");
 const needs = [join(root, "dist", "server", "main.js")];
 if (existsSync(join(root, "src", "web"))) needs.push(join(root, "dist", "web", "index.html"));
 needs.push(join(root, "dist", "manifest.xml"));
+if (existsSync(join(root, "src", "addin", "playground")))
+  needs.push(join(root, "dist", "addin", "taskpane.html"), join(root, "dist", "addin", "playground.html"));
 const missing = needs.filter((f) => !existsSync(f));
 if (missing.length > 0) {
   console.error(`mailtls: building (${missing.map((f) => f.slice(root.length + 1)).join(", ")} missing)…`);

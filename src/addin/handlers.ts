@@ -5,7 +5,7 @@
  * missing is filled in, under a deadline, and the core decision is applied.
  */
 import type { InspectionResult } from "../core/attachments/types";
-import { type AttachmentFacts, decide, type Decision } from "../core/decision";
+import { type AttachmentFacts, decide, type Decision, isInternal } from "../core/decision";
 import { decisionMessage, recipientSummary } from "../core/decisionText";
 import { tryParseMailDomain } from "../core/domain";
 import { t } from "../core/i18n/compose";
@@ -23,7 +23,7 @@ export const KEYS = {
 export const TASKPANE_COMMAND_ID = "mailtlsTaskpaneButton";
 
 /** What is kept per domain in sessionData (small: sessionData holds 50,000 characters in all). */
-type CompactReport = Pick<DomainReport, "domain" | "displayDomain" | "grade" | "pending">;
+export type CompactReport = Pick<DomainReport, "domain" | "displayDomain" | "grade" | "pending">;
 
 export interface HandlerDeps {
   mail: Mail;
@@ -40,6 +40,15 @@ export interface SendCompletion {
   cancelLabel?: string;
   commandId?: string;
   sendModeOverride?: "promptUser";
+  /** Handed to the task pane when the cancel button opens it (Mailbox 1.15). */
+  contextData?: string;
+}
+
+/** What the pane learns when the Smart Alert's cancel button opens it. */
+export interface SendContext {
+  from: "send";
+  action: "warn" | "block";
+  reasons: string[];
 }
 
 async function readJson<T>(mail: Mail, key: string, fallback: T): Promise<T> {
@@ -58,7 +67,7 @@ function compact(r: DomainReport): CompactReport {
     : { domain: r.domain, displayDomain: r.displayDomain, grade: r.grade };
 }
 
-async function policyOf(d: HandlerDeps, timeoutMs: number): Promise<TenantPolicy> {
+export async function policyOf(d: HandlerDeps, timeoutMs: number): Promise<TenantPolicy> {
   const cached = await readJson<TenantPolicy | undefined>(d.mail, KEYS.policy, undefined);
   if (cached) return cached;
   try {
@@ -70,9 +79,12 @@ async function policyOf(d: HandlerDeps, timeoutMs: number): Promise<TenantPolicy
   }
 }
 
-function isInternal(domain: string, policy: TenantPolicy, userDomain: string | undefined): boolean {
-  const internal = [...policy.internalDomains, ...(userDomain ? [userDomain] : [])];
-  return internal.some((i) => domain === i || domain.endsWith("." + i));
+export function isInternalDomain(
+  domain: string,
+  policy: TenantPolicy,
+  userDomain: string | undefined,
+): boolean {
+  return isInternal(domain, [...policy.internalDomains, ...(userDomain ? [userDomain] : [])]);
 }
 
 async function externalDomains(d: HandlerDeps, policy: TenantPolicy): Promise<string[]> {
@@ -80,13 +92,13 @@ async function externalDomains(d: HandlerDeps, policy: TenantPolicy): Promise<st
   const domains = new Set<string>();
   for (const a of addresses) {
     const m = tryParseMailDomain(a);
-    if (m && !isInternal(m.ascii, policy, d.mail.userDomain())) domains.add(m.ascii);
+    if (m && !isInternalDomain(m.ascii, policy, d.mail.userDomain())) domains.add(m.ascii);
   }
   return [...domains];
 }
 
 /** Fetches verdicts for the domains not yet known (or pending); returns all known, and whether the service answered. */
-async function refreshReports(
+export async function refreshReports(
   d: HandlerDeps,
   domains: string[],
   waitMs: number,
@@ -107,7 +119,7 @@ async function refreshReports(
 }
 
 /** Inspects file attachments not inspected yet (content stays on this machine). */
-async function refreshFindings(
+export async function refreshFindings(
   d: HandlerDeps,
   attachments: AttachmentInfo[],
   budgetMs: number,
@@ -182,6 +194,28 @@ function cancelLabel(lang: Lang, decision: Decision): string {
   return t(lang, link ? "addin.cancel.link" : "addin.cancel.fix");
 }
 
+/** The core decision over what is known about a draft: the same call on send and in the task pane. */
+export function decideCompose(x: {
+  domains: string[];
+  reports: Record<string, CompactReport>;
+  attachments: AttachmentInfo[];
+  findings: Record<string, AttachmentFacts>;
+  policy: TenantPolicy;
+  body: string;
+  reachable: boolean;
+}): Decision {
+  return decide({
+    recipientDomains: x.domains,
+    reports: x.reports as Record<string, DomainReport>,
+    attachments: x.attachments
+      .filter((a) => !a.isInline)
+      .map((a) => x.findings[a.id] ?? { name: a.name, kind: a.kind === "file" ? "file" : "cloud" }),
+    policy: x.policy,
+    body: x.body,
+    serviceReachable: x.domains.length === 0 ? true : x.reachable,
+  });
+}
+
 /** On send: fill what is missing within about 3 seconds, decide, and tell Outlook. */
 export async function onSend(d: HandlerDeps): Promise<SendCompletion> {
   const lang = d.mail.lang();
@@ -195,16 +229,7 @@ export async function onSend(d: HandlerDeps): Promise<SendCompletion> {
     refreshReports(d, domains, 1200, 2000),
     refreshFindings(d, attachments, 1500),
   ]);
-  const decision = decide({
-    recipientDomains: domains,
-    reports: reports as Record<string, DomainReport>,
-    attachments: attachments
-      .filter((a) => !a.isInline)
-      .map((a) => findings[a.id] ?? { name: a.name, kind: a.kind === "file" ? "file" : "cloud" }),
-    policy,
-    body,
-    serviceReachable: domains.length === 0 ? true : reachable,
-  });
+  const decision = decideCompose({ domains, reports, attachments, findings, policy, body, reachable });
   if (decision.action === "allow") {
     if (decision.reasons.some((r) => r.code === "service-unreachable"))
       await d.mail
@@ -223,6 +248,14 @@ export async function onSend(d: HandlerDeps): Promise<SendCompletion> {
     await d.mail.infoBar("mailtls.send", message.slice(0, 150), "warning").catch(() => undefined);
     return { allowEvent: true };
   }
-  if (d.mail.supports("1.15")) out.errorMessageMarkdown = message.replace(/([\\`*_{}[\]()#+\-.!|])/g, "\\$1");
+  if (d.mail.supports("1.15")) {
+    out.errorMessageMarkdown = message.replace(/([\\`*_{}[\]()#+\-.!|])/g, "\\$1");
+    const context: SendContext = {
+      from: "send",
+      action: decision.action,
+      reasons: decision.reasons.map((r) => r.code),
+    };
+    out.contextData = JSON.stringify(context);
+  }
   return out;
 }

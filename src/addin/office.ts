@@ -30,7 +30,7 @@ export interface Mail {
   insight(key: string, text: string, actionText: string, commandId: string): Promise<void>;
 }
 
-function call<T>(fn: (cb: (r: Office.AsyncResult<T>) => void) => void): Promise<T> {
+export function call<T>(fn: (cb: (r: Office.AsyncResult<T>) => void) => void): Promise<T> {
   return new Promise((resolve, reject) => {
     fn((r) =>
       r.status === Office.AsyncResultStatus.Succeeded

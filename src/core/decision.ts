@@ -60,7 +60,8 @@ const SEVERITY: Record<Action, number> = { allow: 0, warn: 1, block: 2 };
 const ENCRYPTED: readonly Grade[] = ["secure", "tls"];
 const UNENCRYPTED: readonly Grade[] = ["partial", "no-tls"];
 
-function isInternal(domain: string, internal: string[]): boolean {
+/** True when `domain` is one of `internal` or below one of them. */
+export function isInternal(domain: string, internal: string[]): boolean {
   return internal.some((d) => domain === d || domain.endsWith("." + d));
 }
 

@@ -16,10 +16,11 @@ import {
 import { useCallback, useEffect, useRef, useState } from "react";
 import { type MailDomain, tryParseMailDomain } from "../core/domain";
 import { type Lang, type MessageKey, t } from "../core/i18n";
+import { partnerRequest } from "../core/partnerRequest";
 import type { DomainReport } from "../core/verdict";
 import { GradeBadge } from "../ui/GradeBadge";
-import { ApiProblem, fetchReport } from "./api";
-import { MxTable } from "./MxTable";
+import { ApiProblem, fetchReport } from "../ui/api";
+import { MxTable } from "../ui/MxTable";
 
 const useStyles = makeStyles({
   page: {
@@ -50,11 +51,6 @@ type State =
   | { kind: "checking"; domain: string }
   | { kind: "done"; report: DomainReport }
   | { kind: "error"; message: string };
-
-/** The polite note asking a partner to enable STARTTLS, in the page's language. */
-export function partnerRequest(lang: Lang, report: DomainReport): string {
-  return `${t(lang, "web.request.subject")}\n\n${t(lang, "web.request.body", { domain: report.displayDomain })}`;
-}
 
 export function CheckPage({ lang, onToggleLang }: { lang: Lang; onToggleLang(): void }) {
   const s = useStyles();

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type Browser, chromium } from "playwright-core";
 
@@ -24,13 +24,54 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-/** Builds the pages once if a fresh clone has not built them yet. */
+/** Newest modification time of the files under `dir` (0 when it does not exist). */
+function newest(dir: string): number {
+  if (!existsSync(dir)) return 0;
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+/** Builds the pages when any is missing or older than the sources (tests must not run stale bundles). */
 export function ensurePagesBuilt(): string {
-  if (
-    !existsSync(join(ROOT, "dist", "web", "index.html")) ||
-    !existsSync(join(ROOT, "dist", "addin", "launchevent.js"))
-  )
-    execFileSync("npx", ["webpack", "--mode", "production"], { cwd: ROOT, stdio: "ignore", timeout: 300000 });
+  const outputs = ["web/index.html", "addin/launchevent.js", "addin/taskpane.html", "addin/playground.html"];
+  // webpack leaves unchanged files untouched, so a marker written after each build dates the build.
+  const marker = join(ROOT, "dist", ".pages-built");
+  const stale = () =>
+    outputs.some((f) => !existsSync(join(ROOT, "dist", f))) ||
+    !existsSync(marker) ||
+    statSync(marker).mtimeMs <
+      Math.max(newest(join(ROOT, "src")), statSync(join(ROOT, "webpack.config.js")).mtimeMs);
+  if (stale()) {
+    // Test files run in parallel workers: one builds, the others wait for it.
+    const lock = join(ROOT, "dist", ".build-lock");
+    mkdirSync(join(ROOT, "dist"), { recursive: true });
+    const deadline = Date.now() + 300000;
+    for (;;) {
+      try {
+        mkdirSync(lock);
+        break;
+      } catch {
+        if (Date.now() > deadline) throw new Error("waited 5 minutes for another worker's webpack build");
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
+      }
+    }
+    try {
+      if (stale()) {
+        execFileSync("npx", ["webpack", "--mode", "production"], {
+          cwd: ROOT,
+          stdio: "ignore",
+          timeout: 300000,
+        });
+        writeFileSync(marker, new Date().toISOString());
+      }
+    } finally {
+      rmSync(lock, { recursive: true, force: true });
+    }
+  }
   mkdirSync(ARTIFACTS, { recursive: true });
   return join(ROOT, "dist");
 }

@@ -10,13 +10,13 @@ import {
 import { type Lang, t } from "../core/i18n";
 import type { DomainReport, MxReport } from "../core/verdict";
 
-function starttls(m: MxReport, lang: Lang): string {
+export function starttls(m: MxReport, lang: Lang): string {
   if (m.starttls === true) return t(lang, "web.yes");
   if (m.starttls === false) return t(lang, "web.no");
   return t(lang, "web.notReached") + (m.error ? ` (${m.error})` : "");
 }
 
-function certificate(m: MxReport, lang: Lang): string {
+export function certificate(m: MxReport, lang: Lang): string {
   const c = m.tls?.certificate;
   if (!c) return m.error && m.starttls ? m.error : "—";
   const trust = c.trusted
@@ -25,7 +25,7 @@ function certificate(m: MxReport, lang: Lang): string {
   return `${trust} · ${t(lang, c.nameMatches ? "web.cert.nameOk" : "web.cert.nameBad")}`;
 }
 
-function timings(m: MxReport): string {
+export function timings(m: MxReport): string {
   return Object.entries(m.timings)
     .map(([k, v]) => `${k.replace(/Ms$/, "")} ${v}`)
     .join(", ");

@@ -9,10 +9,15 @@ export class ApiProblem extends Error {
   }
 }
 
-/** GET /api/v1/domains/:domain on this page's own origin, with a timeout. */
-export async function fetchReport(domain: string, signal?: AbortSignal): Promise<DomainReport> {
+/** GET /api/v1/domains/:domain on this page's own origin, with a timeout; `refresh` probes anew. */
+export async function fetchReport(
+  domain: string,
+  signal?: AbortSignal,
+  opts: { refresh?: boolean } = {},
+): Promise<DomainReport> {
   const timeout = AbortSignal.timeout(30000);
-  const res = await fetch(`/api/v1/domains/${encodeURIComponent(domain)}`, {
+  const query = opts.refresh ? "?refresh=true" : "";
+  const res = await fetch(`/api/v1/domains/${encodeURIComponent(domain)}${query}`, {
     signal: signal ? anySignal([signal, timeout]) : timeout,
     headers: { accept: "application/json" },
   });
