@@ -118,13 +118,35 @@ describe("playground: the add-in without Outlook", () => {
     await pane.locator('[data-attachment="zipcrypto.zip"]').waitFor({ state: "detached" });
   });
 
-  it("a plain PDF to a TLS domain goes through", async () => {
+  it("a plain PDF to a TLS domain goes through, and the pinned pane follows to the next draft", async () => {
     const page = await open("en");
+    const pane = await openPane(page);
     await addRecipient(page, "partner@good.test");
     await page.getByTestId("attach-input").setInputFiles(join(FIXTURES, "plain.pdf"));
+    await pane.locator('[data-attachment="plain.pdf"][data-protected="false"]').waitFor();
+    expect(await pane.getByTestId("advice").getAttribute("data-action")).toBe("allow");
     await page.getByTestId("send-button").click();
     await page.getByTestId("sent-banner").waitFor();
     expect(await page.getByTestId("smart-alert").count()).toBe(0);
+    // A fresh draft (ItemChanged): the pane starts over with it.
+    await pane.getByText("No recipients yet.").waitFor();
+    await pane.getByText("No attachments.").waitFor();
+  });
+
+  it("follows Office's dark theme", async () => {
+    context = await browser.newContext({ locale: "en-US" });
+    await context.route("https://appsforoffice.microsoft.com/**", (r) => r.abort());
+    const page = await context.newPage();
+    await page.goto(`${svc.url}/addin/playground.html?lang=en&theme=dark`);
+    const pane = await openPane(page);
+    await pane.getByTestId("recipients").waitFor();
+    const bg = await pane.locator("main").evaluate((el) => {
+      type View = { getComputedStyle(e: unknown): { backgroundColor: string } };
+      return (el.ownerDocument.defaultView as unknown as View).getComputedStyle(el.parentElement)
+        .backgroundColor;
+    });
+    const [r, g, b] = (bg.match(/\d+/g) ?? []).map(Number);
+    expect(r + g + b).toBeLessThan(200);
   });
 
   it("a plain file to a no-TLS domain is a warning the user may override ('Send Anyway')", async () => {
