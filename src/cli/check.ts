@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { daneText, mtaStsText, tlsRptText } from "../core/authText";
 import { InvalidDomain, type MailDomain, parseMailDomain } from "../core/domain";
 import { type Lang, langFromLocale, type MessageKey, t } from "../core/i18n";
 import type { DomainReport, MxReport } from "../core/verdict";
@@ -31,6 +32,8 @@ function mxLine(m: MxReport, lang: Lang): string {
       parts.push(t(lang, c.nameMatches ? "check.cert.nameOk" : "check.cert.nameBad"));
     }
   }
+  const dane = daneText(lang, m);
+  if (dane) parts.push(dane);
   if (m.error)
     parts.push(t(lang, "check.error", { error: m.errorDetail ? `${m.error}: ${m.errorDetail}` : m.error }));
   const ms = Object.entries(m.timings)
@@ -47,6 +50,7 @@ export function renderReport(r: DomainReport, lang: Lang): string {
     "  " + t(lang, `grade.${r.grade}.meaning` as MessageKey),
     ...(r.mx.length ? r.mx.map((m) => mxLine(m, lang)) : ["  " + t(lang, "check.noMx")]),
   ];
+  for (const line of [mtaStsText(lang, r), tlsRptText(lang, r)]) if (line) lines.push("  " + line);
   if (r.reasons.length) lines.push("  " + t(lang, "check.reasons", { reasons: r.reasons.join(", ") }));
   lines.push("  " + t(lang, "check.timings", { ms: r.durationMs }));
   return lines.join("\n");

@@ -50,10 +50,38 @@ export interface MxReport {
   /** Human-readable detail for `error`. */
   errorDetail?: string;
   timings: MxTimings;
+  /** DANE (RFC 7672) for this host: its TLSA records at _25._tcp.HOST and whether they match. */
+  dane?: MxDaneReport;
+}
+
+export interface MxDaneReport {
+  /** The TLSA answer was DNSSEC-validated (the resolver's AD bit); records from an unsigned zone do not count. */
+  dnssec: boolean;
+  /** TLSA records as "usage selector matching-type data" (usages 0 and 1 are listed but ignored). */
+  records: string[];
+  /** A usable record (usage 2 or 3) matched the presented chain; null when nothing could be compared. */
+  matched: boolean | null;
+  /** dnssec-bogus (the validator answered SERVFAIL), or dns-error/dns-timeout. */
+  error?: string;
 }
 
 export type MtaStsReport =
-  { mode: "enforce" | "testing" | "none"; id: string; mx: string[]; maxAge?: number } | { error: string };
+  | { mode: "enforce" | "testing" | "none"; id: string; mx: string[]; maxAge?: number }
+  | { error: string; detail?: string };
+
+/** MTA-STS (RFC 8461): true when `host` is covered by one of the policy's mx patterns. */
+export function mtaStsCovers(patterns: readonly string[], host: string): boolean {
+  const h = host.toLowerCase().replace(/\.$/, "");
+  return patterns.some((p) => {
+    const q = p.toLowerCase().replace(/\.$/, "");
+    // "*.example.com" stands for exactly one more label on the left.
+    if (q.startsWith("*.")) {
+      const rest = q.slice(1);
+      return h.endsWith(rest) && h.length > rest.length && !h.slice(0, -rest.length).includes(".");
+    }
+    return h === q;
+  });
+}
 
 export interface DomainReport {
   domain: string;
@@ -65,7 +93,7 @@ export interface DomainReport {
   mx: MxReport[];
   mtaSts?: MtaStsReport;
   dane?: { tlsa: boolean; dnssec: boolean; usable: boolean };
-  tlsRpt?: { rua: string[] };
+  tlsRpt?: { rua: string[] } | { error: string };
   reasons: string[];
   /** Set by the service when the probe has not finished within the caller's wait. */
   pending?: boolean;
@@ -115,6 +143,7 @@ export function scoreDomain(
   dns: DnsOutcome,
   mx: readonly MxReport[],
   policy: ScoringPolicy = DEFAULT_SCORING,
+  auth: { mtaSts?: MtaStsReport } = {},
 ): { grade: Grade; reasons: string[] } {
   switch (dns.kind) {
     case "null-mx":
@@ -150,9 +179,50 @@ export function scoreDomain(
     }
   }
   if (tls + clear === 0) return { grade: "unknown", reasons: [...reasons, "no-mx-reachable"] };
-  if (clear === 0) return { grade: "tls", reasons };
+  if (clear === 0) return authenticated(mx, policy, reasons, auth);
   if (tls === 0) return { grade: "no-tls", reasons };
   return { grade: "partial", reasons };
+}
+
+/**
+ * `secure` or `tls` for a domain whose reachable MX hosts all accept TLS: secure when each of them is
+ * authenticated, by MTA-STS in enforce mode (covered by the policy, certificate trusted and valid for
+ * its name) or by DANE (TLSA under DNSSEC matching the presented chain). Reasons say which, or why not.
+ */
+function authenticated(
+  mx: readonly MxReport[],
+  policy: ScoringPolicy,
+  reasons: string[],
+  auth: { mtaSts?: MtaStsReport },
+): { grade: Grade; reasons: string[] } {
+  const sts = auth.mtaSts;
+  const enforce = sts && !("error" in sts) && sts.mode === "enforce" ? sts : undefined;
+  if (sts && "error" in sts) reasons.push(sts.error);
+  else if (sts?.mode === "testing") reasons.push("mta-sts-testing");
+  else if (enforce) reasons.push("mta-sts-enforce");
+  let allSecure = true;
+  let anyDane = false;
+  for (const m of mx) {
+    if (mxStatus(m, policy) !== "tls") continue;
+    const cert = m.tls?.certificate;
+    let bySts = false;
+    if (enforce) {
+      if (!mtaStsCovers(enforce.mx, m.host)) reasons.push(`mta-sts-mx-mismatch:${m.host}`);
+      else if (!cert?.trusted || !cert.nameMatches) reasons.push(`mta-sts-cert-invalid:${m.host}`);
+      else bySts = true;
+    }
+    let byDane = false;
+    if (m.dane?.error === "dnssec-bogus") reasons.push(`dnssec-bogus:${m.host}`);
+    else if (m.dane?.dnssec && m.dane.records.length > 0) {
+      anyDane = true;
+      if (m.dane.matched) byDane = true;
+      else reasons.push(`dane-mismatch:${m.host}`);
+    }
+    if (!bySts && !byDane) allSecure = false;
+  }
+  if (anyDane && mx.every((m) => mxStatus(m, policy) !== "tls" || m.dane?.matched))
+    reasons.push("dane-valid");
+  return { grade: allSecure ? "secure" : "tls", reasons };
 }
 
 /** How long a verdict stays fresh, by grade (design §2's suggestion; the service may override). */

@@ -1,6 +1,8 @@
-import type { BlockList } from "node:net";
+import { getServers } from "node:dns";
+import { type BlockList, isIP } from "node:net";
 import { DEFAULT_SCORING, type ScoringPolicy } from "../core/verdict";
 import { parseAllowList } from "./addresses";
+import { type DnssecResolver, parseResolver } from "./dane";
 
 /** Everything the probe engine can be told, read from MAILTLS_* variables (documented in README). */
 export interface ProbeConfig {
@@ -24,6 +26,35 @@ export interface ProbeConfig {
   maxMx: number;
   maxAddressesPerFamily: number;
   scoring: ScoringPolicy;
+  /** The validating resolver whose AD bit DANE trusts; undefined: DANE is not checked. */
+  dnssecResolver?: DnssecResolver;
+  /** Deadline for the MTA-STS record and policy fetch. */
+  mtaStsTimeoutMs: number;
+}
+
+/**
+ * MAILTLS_DNSSEC_RESOLVER if set ("off" disables DANE); otherwise the first DNS server if it is on
+ * loopback (a local validator such as unbound or systemd-resolved), since only there can its AD bit
+ * not have been forged on the way.
+ */
+function dnssecResolverFrom(spec: string | undefined, dnsServers: string[]): DnssecResolver | undefined {
+  if (spec === "off") return undefined;
+  if (spec) {
+    try {
+      return parseResolver(spec);
+    } catch (e) {
+      throw new ConfigError(`MAILTLS_DNSSEC_RESOLVER: ${(e as Error).message}`);
+    }
+  }
+  const first = dnsServers[0] ?? getServers()[0];
+  if (!first) return undefined;
+  try {
+    const r = parseResolver(first);
+    const loopback = isIP(r.host) === 4 ? r.host.startsWith("127.") : r.host === "::1";
+    return loopback ? r : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export class ConfigError extends Error {}
@@ -58,11 +89,14 @@ export function probeConfigFromEnv(env: Record<string, string | undefined> = pro
   } catch (e) {
     throw new ConfigError((e as Error).message);
   }
+  const dnsServers = (env.MAILTLS_DNS_SERVERS ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   return {
-    dnsServers: (env.MAILTLS_DNS_SERVERS ?? "")
-      .split(",")
-      .map((s) => s.trim())
-      .filter(Boolean),
+    dnsServers,
+    dnssecResolver: dnssecResolverFrom(env.MAILTLS_DNSSEC_RESOLVER, dnsServers),
+    mtaStsTimeoutMs: envInt(env, "MAILTLS_MTA_STS_TIMEOUT_MS", 5000, 50, 600000),
     timeoutMs,
     connectTimeoutMs: envInt(env, "MAILTLS_CONNECT_TIMEOUT_MS", 5000, 50, 600000),
     greetingTimeoutMs: envInt(env, "MAILTLS_GREETING_TIMEOUT_MS", 10000, 50, 600000),

@@ -3,12 +3,15 @@ import {
   DEFAULT_TTL_SECONDS,
   type DnsOutcome,
   type DomainReport,
+  type MtaStsReport,
   type MxReport,
   scoreDomain,
 } from "../core/verdict";
 import { isAllowedTarget } from "./addresses";
 import type { ProbeConfig } from "./config";
 import { Deadline, KeyedSemaphore, Semaphore, withTimeout } from "./limits";
+import { daneFacts } from "./dane";
+import { discoverMtaSts, discoverTlsRpt } from "./mtasts";
 import { dnsFailure, type MailResolver } from "./resolver";
 import { type Connector, probeSmtp, tcpConnector } from "./smtp";
 
@@ -39,6 +42,8 @@ export class ProbeEngine {
   private readonly perAddress: KeyedSemaphore;
   private readonly connector: Connector;
   private readonly now: () => number;
+  /** MTA-STS policies by domain, kept for their max_age while the TXT id is unchanged. */
+  private readonly stsCache = new Map<string, { id: string; report: MtaStsReport; expiresAt: number }>();
 
   constructor(
     readonly config: ProbeConfig,
@@ -112,6 +117,23 @@ export class ProbeEngine {
   /** One MX host: its addresses, then each allowed address in turn until one answers. */
   private async probeMx(t: MxTarget, deadline: Deadline): Promise<MxReport> {
     const t0 = this.now();
+    // The TLSA question runs while the SMTP conversation does; its answer is compared afterwards.
+    const resolver = this.config.dnssecResolver;
+    const dane = resolver
+      ? daneFacts(t.host, resolver, deadline.step(this.config.dnsTimeoutMs)).catch(() => undefined)
+      : undefined;
+    const report = await this.talkToMx(t, deadline, t0);
+    const finish = await dane;
+    const facts = finish?.(report.chain, report.mx.tls?.certificate?.nameMatches ?? false);
+    if (facts) report.mx.dane = facts;
+    return report.mx;
+  }
+
+  private async talkToMx(
+    t: MxTarget,
+    deadline: Deadline,
+    t0: number,
+  ): Promise<{ mx: MxReport; chain?: Buffer[] }> {
     const { addresses, error } = await this.addresses(t.host, deadline);
     const report: MxReport = {
       host: t.host,
@@ -123,14 +145,15 @@ export class ProbeEngine {
     };
     if (error) {
       report.error = error;
-      return report;
+      return { mx: report };
     }
     const allowed = addresses.filter((a) => isAllowedTarget(a, this.config.allowPrivate));
     if (allowed.length === 0) {
       report.error = "private-address";
       report.errorDetail = `refused to connect to ${addresses.join(", ")}: not a public address`;
-      return report;
+      return { mx: report };
     }
+    let chain: Buffer[] | undefined;
     for (const address of allowed) {
       if (deadline.expired) {
         report.error ??= "deadline";
@@ -152,20 +175,40 @@ export class ProbeEngine {
           }),
         ),
       );
-      Object.assign(report, facts, { timings: { ...report.timings, ...facts.timings }, address });
+      const { peerChain, ...rest } = facts;
+      chain = peerChain;
+      Object.assign(report, rest, { timings: { ...report.timings, ...facts.timings }, address });
       if (!facts.error || facts.reachable) break; // an answer, good or bad, ends the search
     }
-    return report;
+    return { mx: report, chain };
   }
 
   /** Probes one domain (already parsed and validated) and returns its report. Never throws. */
   async probe(domain: MailDomain): Promise<DomainReport> {
     const started = this.now();
     const deadline = new Deadline(this.config.timeoutMs, this.now);
+    // MTA-STS and TLS-RPT are looked up while the MX hosts are probed.
+    const stsTimeout = Math.min(this.config.mtaStsTimeoutMs, this.config.timeoutMs);
+    const sts = discoverMtaSts(domain.ascii, {
+      resolver: this.deps.resolver,
+      allowPrivate: this.config.allowPrivate,
+      timeoutMs: stsTimeout,
+      now: this.now,
+      cache: this.stsCache,
+    });
+    const rpt = discoverTlsRpt(domain.ascii, this.deps.resolver, stsTimeout);
     const { dns, targets } = await this.mxTargets(domain.ascii, deadline);
     // Every MX in parallel, each bounded by the domain's deadline.
     const mx = await Promise.all(targets.map((t) => this.probeMx(t, deadline)));
-    const { grade, reasons } = scoreDomain(dns, mx, this.config.scoring);
+    const [mtaSts, tlsRpt] = await Promise.all([sts, rpt]);
+    const { grade, reasons } = scoreDomain(dns, mx, this.config.scoring, { mtaSts });
+    const dane = mx.some((m) => m.dane?.records.length)
+      ? {
+          tlsa: mx.some((m) => m.dane?.dnssec && m.dane.records.length > 0),
+          dnssec: mx.every((m) => m.dane?.dnssec),
+          usable: mx.every((m) => !m.tls || m.dane?.matched === true),
+        }
+      : undefined;
     const checkedAt = new Date(this.now());
     return {
       domain: domain.ascii,
@@ -175,6 +218,9 @@ export class ProbeEngine {
       expiresAt: new Date(checkedAt.getTime() + DEFAULT_TTL_SECONDS[grade] * 1000).toISOString(),
       durationMs: this.now() - started,
       mx,
+      ...(mtaSts ? { mtaSts } : {}),
+      ...(dane ? { dane } : {}),
+      ...(tlsRpt ? { tlsRpt } : {}),
       reasons,
     };
   }

@@ -5,6 +5,8 @@ export interface MailResolver {
   mx(domain: string): Promise<Array<{ exchange: string; priority: number }>>;
   a(host: string): Promise<string[]>;
   aaaa(host: string): Promise<string[]>;
+  /** TXT records, each as its character strings (to be joined). */
+  txt(name: string): Promise<string[][]>;
 }
 
 /** DNS failures the probe tells apart. */
@@ -40,5 +42,6 @@ export function dnsResolver(servers: string[], timeoutMs: number): MailResolver 
     mx: (domain) => r.resolveMx(domain),
     a: (host) => r.resolve4(host),
     aaaa: (host) => r.resolve6(host),
+    txt: (name) => r.resolveTxt(name),
   };
 }

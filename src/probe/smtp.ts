@@ -1,5 +1,11 @@
 import { connect as netConnect, isIP, type Socket } from "node:net";
-import { checkServerIdentity, connect as tlsConnect, type PeerCertificate, type TLSSocket } from "node:tls";
+import {
+  checkServerIdentity,
+  connect as tlsConnect,
+  type DetailedPeerCertificate,
+  type PeerCertificate,
+  type TLSSocket,
+} from "node:tls";
 import type { MxReport, TlsReport } from "../core/verdict";
 import { Deadline, withTimeout } from "./limits";
 
@@ -165,7 +171,22 @@ export interface SmtpProbeOptions {
 export type SmtpFacts = Pick<
   MxReport,
   "reachable" | "banner" | "starttls" | "tls" | "error" | "errorDetail" | "timings"
->;
+> & {
+  /** The chain the server presented (DER, its own certificate first), for DANE; not part of the report. */
+  peerChain?: Buffer[];
+};
+
+/** The presented chain as DER, following issuer links until a certificate issues itself. */
+function presentedChain(cert: DetailedPeerCertificate): Buffer[] {
+  const out: Buffer[] = [];
+  let c: DetailedPeerCertificate | undefined = cert;
+  while (c?.raw && out.length < 10) {
+    out.push(c.raw);
+    if (!c.issuerCertificate || c.issuerCertificate === c) break;
+    c = c.issuerCertificate;
+  }
+  return out;
+}
 
 function certName(c: Record<string, string | string[]> | undefined): string {
   if (!c) return "";
@@ -301,6 +322,7 @@ export async function probeSmtp(o: SmtpProbeOptions): Promise<SmtpFacts> {
     tls = await startTls(socket, o.host, o.deadline.step(o.tlsTimeoutMs));
     facts.timings.tlsMs = since(t0);
     facts.tls = describeTls(tls, o.host);
+    facts.peerChain = presentedChain(tls.getPeerCertificate(true) as DetailedPeerCertificate);
     tls.write("QUIT\r\n");
     return facts;
   } catch (e) {

@@ -31,6 +31,17 @@ const mx = {
     },
     error: { type: "string" },
     errorDetail: { type: "string" },
+    dane: {
+      type: "object",
+      description: "DANE (RFC 7672): TLSA at _25._tcp.HOST and whether it matched the presented chain",
+      properties: {
+        dnssec: { type: "boolean" },
+        records: { type: "array", items: { type: "string" } },
+        matched: { type: ["boolean", "null"] },
+        error: { type: "string" },
+      },
+      required: ["dnssec", "records", "matched"],
+    },
     timings: {
       type: "object",
       properties: {
@@ -56,9 +67,28 @@ export const domainReport = {
     expiresAt: { type: "string" },
     durationMs: { type: "number" },
     mx: { type: "array", items: mx },
-    mtaSts: { type: "object", additionalProperties: true },
-    dane: { type: "object", additionalProperties: true },
-    tlsRpt: { type: "object", additionalProperties: true },
+    mtaSts: {
+      type: "object",
+      description: "MTA-STS (RFC 8461): the policy (mode, id, mx, maxAge), or error and detail",
+      properties: {
+        mode: { type: "string", enum: ["enforce", "testing", "none"] },
+        id: { type: "string" },
+        mx: { type: "array", items: { type: "string" } },
+        maxAge: { type: "integer" },
+        error: { type: "string" },
+        detail: { type: "string" },
+      },
+    },
+    dane: {
+      type: "object",
+      description: "DANE summary: any TLSA under DNSSEC, all answers validated, every TLS MX matched",
+      properties: { tlsa: { type: "boolean" }, dnssec: { type: "boolean" }, usable: { type: "boolean" } },
+    },
+    tlsRpt: {
+      type: "object",
+      description: "TLS-RPT (RFC 8460): reporting addresses, or error",
+      properties: { rua: { type: "array", items: { type: "string" } }, error: { type: "string" } },
+    },
     reasons: { type: "array", items: { type: "string" } },
     pending: { type: "boolean" },
   },

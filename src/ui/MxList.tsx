@@ -1,7 +1,8 @@
 import { makeStyles, Text, tokens } from "@fluentui/react-components";
 import { type Lang, t } from "../core/i18n";
 import type { DomainReport } from "../core/verdict";
-import { certificate, starttls, timings } from "./MxTable";
+import { daneText } from "../core/authText";
+import { authLines, certificate, starttls, timings } from "./MxTable";
 
 const useStyles = makeStyles({
   list: { listStyle: "none", margin: 0, padding: 0, display: "flex", flexDirection: "column", gap: "6px" },
@@ -41,27 +42,17 @@ export function MxList({ report, lang }: { report: DomainReport; lang: Lang }) {
           {row(t(lang, "web.mx.starttls"), starttls(m, lang))}
           {row(t(lang, "web.mx.tls"), m.tls ? `${m.tls.version} ${m.tls.cipher}` : "—")}
           {row(t(lang, "web.mx.certificate"), certificate(m, lang))}
+          {m.dane ? row("DANE", daneText(lang, m) ?? "") : null}
           {row(t(lang, "web.mx.timings"), `${timings(m)} ms`)}
         </li>
       ))}
-      {report.mtaSts ? (
-        <li className={s.mx}>
-          {row(
-            t(lang, "web.mtaSts"),
-            "error" in report.mtaSts
-              ? report.mtaSts.error
-              : `mode=${report.mtaSts.mode} id=${report.mtaSts.id}`,
-          )}
+      {authLines(report, lang).map((line) => (
+        <li key={line} className={s.mx}>
+          <Text size={200} className={s.host}>
+            {line}
+          </Text>
         </li>
-      ) : null}
-      {report.dane ? (
-        <li className={s.mx}>
-          {row(
-            t(lang, "web.dane"),
-            `TLSA=${report.dane.tlsa} DNSSEC=${report.dane.dnssec} usable=${report.dane.usable}`,
-          )}
-        </li>
-      ) : null}
+      ))}
     </ul>
   );
 }

@@ -7,6 +7,7 @@ import {
   TableHeaderCell,
   TableRow,
 } from "@fluentui/react-components";
+import { daneText, mtaStsText, tlsRptText } from "../core/authText";
 import { type Lang, t } from "../core/i18n";
 import type { DomainReport, MxReport } from "../core/verdict";
 
@@ -34,6 +35,11 @@ export function timings(m: MxReport): string {
 const useStyles = makeStyles({
   cell: { overflowWrap: "anywhere", verticalAlign: "top", paddingTop: "6px", paddingBottom: "6px" },
 });
+
+/** The domain's MTA-STS and TLS-RPT facts, one line each. */
+export function authLines(report: DomainReport, lang: Lang): string[] {
+  return [mtaStsText(lang, report), tlsRptText(lang, report)].filter((x): x is string => !!x);
+}
 
 /** Each MX with what the probe saw: STARTTLS, TLS version, certificate, timings. */
 export function MxTable({ report, lang }: { report: DomainReport; lang: Lang }) {
@@ -70,28 +76,25 @@ export function MxTable({ report, lang }: { report: DomainReport; lang: Lang }) 
                 "—"
               )}
             </TableCell>
-            <TableCell className={s.cell}>{certificate(m, lang)}</TableCell>
+            <TableCell className={s.cell}>
+              {certificate(m, lang)}
+              {m.dane ? (
+                <>
+                  <br />
+                  <small>{daneText(lang, m)}</small>
+                </>
+              ) : null}
+            </TableCell>
             <TableCell className={s.cell}>{timings(m)} ms</TableCell>
           </TableRow>
         ))}
-        {report.mtaSts && (
-          <TableRow>
-            <TableCell className={s.cell}>{t(lang, "web.mtaSts")}</TableCell>
-            <TableCell className={s.cell} colSpan={5}>
-              {"error" in report.mtaSts
-                ? report.mtaSts.error
-                : `mode=${report.mtaSts.mode} id=${report.mtaSts.id}`}
+        {authLines(report, lang).map((line) => (
+          <TableRow key={line}>
+            <TableCell className={s.cell} colSpan={6}>
+              {line}
             </TableCell>
           </TableRow>
-        )}
-        {report.dane && (
-          <TableRow>
-            <TableCell className={s.cell}>{t(lang, "web.dane")}</TableCell>
-            <TableCell
-              colSpan={5}
-            >{`TLSA=${report.dane.tlsa} DNSSEC=${report.dane.dnssec} usable=${report.dane.usable}`}</TableCell>
-          </TableRow>
-        )}
+        ))}
       </TableBody>
     </Table>
   );

@@ -79,6 +79,20 @@ describe("online TLS check page", () => {
     await context.close();
   });
 
+  it("shows MTA-STS, TLS-RPT and DANE for authenticated domains", async () => {
+    const context = await browser.newContext({ locale: "en-US" });
+    const page = await context.newPage();
+    await page.goto(svc.url + "/?domain=sts-enforce.test");
+    await page.locator("[data-grade=secure]").waitFor();
+    await page.getByText("MTA-STS: enforce (id stsenforce2026; MX: mx1.good.test)").waitFor();
+    await page.getByText("TLS-RPT: mailto:tlsrpt@sts-enforce.test").waitFor();
+    await page.goto(svc.url + "/?domain=dane-valid.test");
+    await page.locator("[data-grade=secure]").waitFor();
+    await page.getByText("DANE: TLSA matches (DNSSEC-validated)").waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, "check-page-secure.png"), fullPage: true });
+    await context.close();
+  });
+
   it("works with the keyboard alone, and rejects a bad name without asking the server", async () => {
     const context = await browser.newContext({ locale: "en-US" });
     const page = await context.newPage();

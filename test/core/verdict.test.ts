@@ -1,4 +1,4 @@
-import { type DnsOutcome, type MxReport, scoreDomain } from "../../src/core/verdict";
+import { type DnsOutcome, mtaStsCovers, type MxReport, scoreDomain } from "../../src/core/verdict";
 
 const tlsMx = (host: string, version = "TLSv1.3", trusted = true, nameMatches = true): MxReport => ({
   host,
@@ -85,5 +85,91 @@ describe("scoreDomain", () => {
   it("the minimum TLS version is a policy", () => {
     expect(scoreDomain(MX, [tlsMx("a", "TLSv1")], { minTlsVersion: "TLSv1" }).grade).toBe("tls");
     expect(scoreDomain(MX, [tlsMx("a", "TLSv1.2")], { minTlsVersion: "TLSv1.3" }).grade).toBe("no-tls");
+  });
+});
+
+describe("secure: authenticated transport (MTA-STS enforce or DANE)", () => {
+  const enforce = (mx: string[]) => ({ mode: "enforce" as const, id: "1", mx, maxAge: 86400 });
+  const dane = (matched: boolean | null, dnssec = true) => ({ dnssec, records: ["3 1 1 ab"], matched });
+  const withDane = (m: MxReport, d: MxReport["dane"]): MxReport => ({ ...m, dane: d });
+
+  it.each<[string, MxReport[], Parameters<typeof scoreDomain>[3], string, string[]]>([
+    [
+      "MTA-STS enforce covering every MX",
+      [tlsMx("mx1.a.jp"), tlsMx("mx2.a.jp")],
+      { mtaSts: enforce(["*.a.jp"]) },
+      "secure",
+      ["mta-sts-enforce"],
+    ],
+    [
+      "enforce, one MX not covered",
+      [tlsMx("mx1.a.jp"), tlsMx("mx.other.jp")],
+      { mtaSts: enforce(["*.a.jp"]) },
+      "tls",
+      ["mta-sts-enforce", "mta-sts-mx-mismatch:mx.other.jp"],
+    ],
+    [
+      "enforce, an untrusted certificate",
+      [tlsMx("mx1.a.jp", "TLSv1.3", false)],
+      { mtaSts: enforce(["mx1.a.jp"]) },
+      "tls",
+      ["cert-untrusted:mx1.a.jp", "mta-sts-enforce", "mta-sts-cert-invalid:mx1.a.jp"],
+    ],
+    [
+      "testing mode is not enforcement",
+      [tlsMx("mx1.a.jp")],
+      { mtaSts: { ...enforce(["mx1.a.jp"]), mode: "testing" } },
+      "tls",
+      ["mta-sts-testing"],
+    ],
+    [
+      "a broken policy is no policy",
+      [tlsMx("mx1.a.jp")],
+      { mtaSts: { error: "mta-sts-invalid-policy" } },
+      "tls",
+      ["mta-sts-invalid-policy"],
+    ],
+    [
+      "DANE matching on every MX (even a self-signed one)",
+      [withDane(tlsMx("mx1.a.jp", "TLSv1.3", false, false), dane(true))],
+      {},
+      "secure",
+      ["cert-untrusted:mx1.a.jp", "cert-name-mismatch:mx1.a.jp", "dane-valid"],
+    ],
+    ["DANE mismatch", [withDane(tlsMx("mx1.a.jp"), dane(false))], {}, "tls", ["dane-mismatch:mx1.a.jp"]],
+    ["TLSA in an unsigned zone is ignored", [withDane(tlsMx("mx1.a.jp"), dane(null, false))], {}, "tls", []],
+    [
+      "a bogus TLSA answer",
+      [withDane(tlsMx("mx1.a.jp"), { dnssec: false, records: [], matched: null, error: "dnssec-bogus" })],
+      {},
+      "tls",
+      ["dnssec-bogus:mx1.a.jp"],
+    ],
+    [
+      "one MX by MTA-STS, the other by DANE",
+      [tlsMx("mx1.a.jp"), withDane(tlsMx("mx.b.jp"), dane(true))],
+      { mtaSts: enforce(["mx1.a.jp"]) },
+      "secure",
+      ["mta-sts-enforce", "mta-sts-mx-mismatch:mx.b.jp"],
+    ],
+    [
+      "never secure with a clear-text MX",
+      [tlsMx("mx1.a.jp"), plainMx("mx2.a.jp")],
+      { mtaSts: enforce(["*.a.jp"]) },
+      "partial",
+      ["mx-no-starttls:mx2.a.jp"],
+    ],
+  ])("%s", (_name, mx, auth, grade, reasons) => {
+    expect(scoreDomain(MX, mx, undefined, auth)).toEqual({ grade, reasons });
+  });
+
+  it.each([
+    ["*.a.jp", "mx1.a.jp", true],
+    ["*.a.jp", "a.jp", false],
+    ["*.a.jp", "x.mx1.a.jp", false],
+    ["MX1.A.JP", "mx1.a.jp.", true],
+    ["mx1.a.jp", "mx2.a.jp", false],
+  ])("MTA-STS pattern %s covers %s: %s", (pattern, host, covered) => {
+    expect(mtaStsCovers([pattern], host)).toBe(covered);
   });
 });

@@ -4,7 +4,9 @@
 #   dnsmasq       on 127.0.0.53:53 (udp+tcp) - serves the whole fake .test zone
 #   rcode-dns.js  on 127.0.0.54:53 (udp)     - upstream for servfail.test/refused.test
 # Nothing else is bound. State (config, pid files, logs) lives in DIR.
-# Env: DNS_ADDR (default 127.0.0.53), RCODE_ADDR (default 127.0.0.54)
+# The .test data also points at servers started elsewhere: the MTA-STS policy host 127.0.0.40:443
+# (mta-sts-server.js) and knotd 127.0.0.57:53 for the signed dane-*.test zones (start-dnssec.sh).
+# Env: DNS_ADDR (default 127.0.0.53), RCODE_ADDR (default 127.0.0.54), MTA_STS_ADDR, DNSSEC_AUTH_ADDR, PKI
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 DIR=${1:?usage: start-dns.sh DIR}
@@ -12,6 +14,13 @@ mkdir -p "$DIR"; DIR=$(cd "$DIR" && pwd)
 DNS_ADDR=${DNS_ADDR:-127.0.0.53}
 RCODE_ADDR=${RCODE_ADDR:-127.0.0.54}
 DEAD_ADDR=${DEAD_ADDR:-127.0.0.55}   # nothing listens here -> timeouts
+MTA_STS_ADDR=${MTA_STS_ADDR:-127.0.0.40}          # mta-sts-server.js (HTTPS policy host)
+DNSSEC_AUTH_ADDR=${DNSSEC_AUTH_ADDR:-127.0.0.57}  # knotd with the signed dane-*.test zones
+PKI=${PKI:-$HERE/pki}
+# TLSA 3 1 1 data for dane-unsigned.test: sha256 of the SPKI (DER) of the self-signed MX cert
+SELFSIGNED_SPKI=$(openssl x509 -in "$PKI/mx.selfsigned.test.crt" -pubkey -noout \
+  | openssl pkey -pubin -outform DER | openssl dgst -sha256 -r | cut -d' ' -f1)
+[[ $SELFSIGNED_SPKI =~ ^[0-9a-f]{64}$ ]] || { echo "cannot hash $PKI/mx.selfsigned.test.crt" >&2; exit 1; }
 
 "$HERE/stop-dns.sh" "$DIR" >/dev/null 2>&1 || true
 
@@ -91,6 +100,26 @@ host-record=mx.watched.test,127.0.0.37
 $(for i in $(seq 1 12); do printf 'mx-host=bench%s.test,mx.bench%s.test,10\nhost-record=mx.bench%s.test,127.0.0.%s\n' "$i" "$i" "$i" "$((100 + i))"; done)
 # the same twelve behind a latency proxy (bench/latency-proxy.ts) on 127.0.0.121..132
 $(for i in $(seq 1 12); do printf 'mx-host=slowbench%s.test,mx.slowbench%s.test,10\nhost-record=mx.slowbench%s.test,127.0.0.%s\n' "$i" "$i" "$i" "$((120 + i))"; done)
+# ---- MTA-STS (RFC 8461) + TLS-RPT (RFC 8460): policy host mta-sts.X.test on 127.0.0.40:443
+#      (test/harness/mta-sts-server.js); the policy body per host is defined there.
+$(for x in sts-enforce sts-wildcard sts-mismatch sts-testing sts-invalid sts-large sts-redirect sts-twotxt sts-selfsigned; do
+    mx=mx1.good.test; [[ $x == sts-selfsigned ]] && mx=mx.selfsigned.test
+    printf 'mx-host=%s.test,%s,10\nhost-record=mta-sts.%s.test,%s\ntxt-record=_mta-sts.%s.test,"v=STSv1; id=%s2026;"\n' \
+      "$x" "$mx" "$x" "$MTA_STS_ADDR" "$x" "${x//-/}"
+  done)
+# sts-twotxt: a second, different STSv1 record (RFC 8461 3.1: more than one -> no policy)
+txt-record=_mta-sts.sts-twotxt.test,"v=STSv1; id=ststwotxt2027;"
+txt-record=_smtp._tls.sts-enforce.test,"v=TLSRPTv1; rua=mailto:tlsrpt@sts-enforce.test"
+txt-record=_smtp._tls.sts-testing.test,"v=TLSRPTv1; rua=mailto:a@sts-testing.test,https://report.sts-testing.test/tlsrpt"
+# ---- DANE, unsigned: TLSA 3 1 1 <sha256 SPKI of pki/mx.selfsigned.test.crt> as raw type 52
+mx-host=dane-unsigned.test,mx.dane-unsigned.test,10
+host-record=mx.dane-unsigned.test,127.0.0.14
+dns-rr=_25._tcp.mx.dane-unsigned.test,52,030101$SELFSIGNED_SPKI
+# ---- DANE, signed zones: served by knotd on $DNSSEC_AUTH_ADDR (start-dnssec.sh); dnsmasq only forwards
+#      (non-validating). The validating resolver is unbound on 127.0.0.56.
+server=/dane-valid.test/$DNSSEC_AUTH_ADDR
+server=/dane-mismatch.test/$DNSSEC_AUTH_ADDR
+server=/dane-bogus.test/$DNSSEC_AUTH_ADDR
 # SERVFAIL / REFUSED come from the tiny node responder (dnsmasq passes rcode through)
 server=/servfail.test/$RCODE_ADDR
 server=/refused.test/$RCODE_ADDR

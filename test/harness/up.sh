@@ -1,14 +1,42 @@
 #!/usr/bin/env bash
-# up.sh - start the whole harness: test PKI (if missing), DNS, 10 postfix MXes.
-# Env: RUN (default <script dir>/run), PKI (default <script dir>/pki)
+# up.sh - start the whole harness: test PKI (if missing), DNS, 10 postfix MXes, and (in parallel with
+# the MXes) the MTA-STS policy server 127.0.0.40:443 plus the DNSSEC servers (knotd 127.0.0.57,
+# validating unbound 127.0.0.56).
+# Env: RUN (default ${TMPDIR:-/tmp}/mailtls-harness), PKI (default <script dir>/pki)
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 RUN=${RUN:-${TMPDIR:-/tmp}/mailtls-harness}; PKI=${PKI:-$HERE/pki}
 export POSTFIX_BASE=$RUN/postfix
 T0=$(date +%s.%N)
 [[ -f $PKI/ca.crt ]] || "$HERE/make-ca.sh" "$PKI" >/dev/null
+export PKI
 "$HERE/start-dns.sh" "$RUN/dns"
 T1=$(date +%s.%N)
+
+# MTA-STS policy host (HTTPS, cert from the test CA generated into $RUN/mta-sts on first start)
+start_mta_sts() {
+  local dir=$RUN/mta-sts
+  "$HERE/stop-dnssec.sh" "$dir" >/dev/null 2>&1 || true
+  mkdir -p "$dir"
+  node "$HERE/mta-sts-server.js" 127.0.0.40 443 "$dir" "$PKI" </dev/null >"$dir/mta-sts.log" 2>&1 &
+  local pid=$!
+  for _ in $(seq 1 100); do
+    if [[ -s $dir/mta-sts.pid ]] && (exec 3<>/dev/tcp/127.0.0.40/443) 2>/dev/null; then
+      echo "mta-sts up: pid $pid on 127.0.0.40:443"
+      return 0
+    fi
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.05
+  done
+  echo "mta-sts-server did not come up; see $dir/mta-sts.log" >&2
+  cat "$dir/mta-sts.log" >&2
+  return 1
+}
+pids=()
+start_mta_sts &
+pids+=($!)
+"$HERE/start-dnssec.sh" "$RUN/dnssec" &
+pids+=($!)
 
 # name                addr        mode       cert-base (in $PKI)
 INSTANCES=(
@@ -26,7 +54,6 @@ INSTANCES=(
 )
 # The bench instance answers for bench1..12.test, each MX on its own address (101-112).
 BENCH_ADDRS="$(seq -f '127.0.0.%g' 102 112 | tr '\n' ' ')"
-pids=()
 for line in "${INSTANCES[@]}"; do
   read -r name addr mode cb <<<"$line"
   export EXTRA_ADDRS=""
@@ -40,6 +67,6 @@ for line in "${INSTANCES[@]}"; do
 done
 rc=0; for p in "${pids[@]}"; do wait "$p" || rc=1; done
 T2=$(date +%s.%N)
-printf 'timing: dns %.2fs, %d postfix instances (parallel) %.2fs, total %.2fs\n' \
+printf 'timing: dns %.2fs, %d postfix instances + mta-sts + dnssec (parallel) %.2fs, total %.2fs\n' \
   "$(awk "BEGIN{print $T1-$T0}")" "${#INSTANCES[@]}" "$(awk "BEGIN{print $T2-$T1}")" "$(awk "BEGIN{print $T2-$T0}")"
 exit $rc

@@ -4,6 +4,8 @@ import { engineFromEnv } from "../../src/probe";
 
 /** Where the harness (test/harness/up.sh, started by jest's global setup) serves DNS. */
 export const HARNESS_DNS = "127.0.0.53";
+/** The harness's validating resolver (unbound, with trust anchors for the signed test zones). */
+export const HARNESS_VALIDATOR = "127.0.0.56";
 
 /** The environment a test engine or CLI runs with: the harness DNS, loopback allowed. */
 export function harnessEnv(extra: Record<string, string> = {}): Record<string, string | undefined> {
@@ -14,6 +16,7 @@ export function harnessEnv(extra: Record<string, string> = {}): Record<string, s
     MAILTLS_PROBE_TIMEOUT_MS: "8000",
     MAILTLS_DNS_TIMEOUT_MS: "1500",
     MAILTLS_EHLO_NAME: "probe.mailtls.test",
+    MAILTLS_DNSSEC_RESOLVER: HARNESS_VALIDATOR,
     ...extra,
   };
 }

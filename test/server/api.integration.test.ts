@@ -16,6 +16,19 @@ describe("probe service API against the local real servers", () => {
     expect(svc.prober.probes).toBe(before);
   });
 
+  it("answers with the MTA-STS, TLS-RPT and DANE facts, through the response schema and from the cache", async () => {
+    for (let i = 0; i < 2; i++) {
+      const sts = (await getJson(`${svc.url}/api/v1/domains/sts-enforce.test`)).body;
+      expect(sts.grade).toBe("secure");
+      expect(sts.mtaSts).toMatchObject({ mode: "enforce", mx: ["mx1.good.test"], maxAge: 86400 });
+      expect(sts.tlsRpt).toEqual({ rua: ["mailto:tlsrpt@sts-enforce.test"] });
+      const dane = (await getJson(`${svc.url}/api/v1/domains/dane-valid.test`)).body;
+      expect(dane.grade).toBe("secure");
+      expect(dane.mx[0].dane).toMatchObject({ dnssec: true, matched: true });
+      expect(dane.dane).toEqual({ tlsa: true, dnssec: true, usable: true });
+    }
+  });
+
   it("accepts an address or a Unicode domain and answers for the domain", async () => {
     const r = await getJson(`${svc.url}/api/v1/domains/${encodeURIComponent("担当@例え.test")}`);
     expect(r.body).toMatchObject({ domain: "xn--r8jz45g.test", displayDomain: "例え.test", grade: "tls" });

@@ -102,8 +102,6 @@ const catalogue = {
   "web.cert.untrusted": { ja: "未検証", en: "not trusted" },
   "web.cert.nameOk": { ja: "名前一致", en: "name matches" },
   "web.cert.nameBad": { ja: "名前不一致", en: "name does not match" },
-  "web.mtaSts": { ja: "MTA-STS", en: "MTA-STS" },
-  "web.dane": { ja: "DANE", en: "DANE" },
   "web.reasons": { ja: "判定理由", en: "Why" },
   "web.checkedAt": { ja: "確認日時: {at}", en: "Checked: {at}" },
   "web.pending": {
@@ -170,6 +168,28 @@ const catalogue = {
     ja: "判定サービスに接続できません。しばらくしてから再確認してください。",
     en: "The check service cannot be reached. Try again in a moment.",
   },
+  "auth.mtaSts": {
+    ja: "MTA-STS: {mode}（id {id}、対象 MX: {mx}）",
+    en: "MTA-STS: {mode} (id {id}; MX: {mx})",
+  },
+  "auth.mtaSts.enforce": { ja: "強制（enforce）", en: "enforce" },
+  "auth.mtaSts.testing": { ja: "テスト（testing）", en: "testing" },
+  "auth.mtaSts.none": { ja: "無効化（none）", en: "none" },
+  "auth.mtaSts.error": { ja: "MTA-STS: 使えません（{error}）", en: "MTA-STS: not usable ({error})" },
+  "auth.dane.match": {
+    ja: "DANE: TLSA 一致（DNSSEC 検証済み）",
+    en: "DANE: TLSA matches (DNSSEC-validated)",
+  },
+  "auth.dane.mismatch": { ja: "DANE: TLSA 不一致", en: "DANE: TLSA does not match" },
+  "auth.dane.unusable": { ja: "DANE: 使える TLSA なし", en: "DANE: no usable TLSA record" },
+  "auth.dane.unsigned": {
+    ja: "DANE: TLSA あり（ゾーンが署名されていないため無視）",
+    en: "DANE: TLSA ignored (zone not signed)",
+  },
+  "auth.dane.bogus": { ja: "DANE: DNSSEC 検証失敗（bogus）", en: "DANE: DNSSEC validation failed (bogus)" },
+  "auth.dane.error": { ja: "DANE: 確認できず（{error}）", en: "DANE: not checked ({error})" },
+  "auth.tlsRpt": { ja: "TLS-RPT（失敗の報告先）: {rua}", en: "TLS-RPT: {rua}" },
+  "auth.tlsRpt.error": { ja: "TLS-RPT: 記録が不正です", en: "TLS-RPT: invalid record" },
   "error.invalidDomain": {
     ja: "不正なドメイン名です: {input}（{why}）",
     en: "invalid domain: {input} ({why})",
