@@ -4,10 +4,13 @@ import swagger from "@fastify/swagger";
 import Fastify, { type FastifyInstance, type FastifyRequest, LogController } from "fastify";
 import type { Redis } from "ioredis";
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { InvalidDomain, type MailDomain, parseMailDomain } from "../core/domain";
 import { type DomainReport, GRADES, type Grade } from "../core/verdict";
 import { AuthError, createAuthenticator } from "./auth";
 import type { ServerConfig } from "./config";
+import { registerFiles } from "./files/routes";
+import { FileStore } from "./files/store";
 import { type Flight, LocalFlight } from "./flight";
 import { createMetrics, type Metrics } from "./metrics";
 import { domainReport, errorBody, errorResponses } from "./schemas";
@@ -27,6 +30,8 @@ export interface AppDeps {
   staticRoot?: string;
   /** Where logs go (stdout by default); tests read them. */
   logStream?: { write(line: string): void };
+  /** The download-link store; by default under config.dataDir, closed with the app. */
+  files?: FileStore;
 }
 
 /** Hides the local part of e-mail addresses in anything logged. */
@@ -366,6 +371,10 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<App
       return { domains: rows };
     },
   );
+
+  const files = deps.files ?? new FileStore({ dir: join(config.dataDir, "files"), now: deps.now });
+  if (!deps.files) app.addHook("onClose", async () => files.close());
+  await registerFiles(app, { config, store: files, auth, policy: config.policy });
 
   app.get("/healthz", { schema: { hide: true } }, async () => ({ status: "ok" }));
   app.get("/readyz", { schema: { hide: true } }, async (_req, reply) => {

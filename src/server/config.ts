@@ -9,6 +9,8 @@ export interface ServerConfig {
   host: string;
   port: number;
   dbPath: string;
+  /** Where the built-in download-link store keeps its files (under files/). */
+  dataDir: string;
   redisUrl?: string;
   tlsCert?: string;
   tlsKey?: string;
@@ -88,6 +90,7 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Serve
     host,
     port,
     dbPath: env.MAILTLS_DB || "./data/mailtls.db",
+    dataDir: env.MAILTLS_DATA_DIR || "./data",
     redisUrl: env.MAILTLS_REDIS_URL || undefined,
     tlsCert,
     tlsKey,

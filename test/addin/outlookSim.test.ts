@@ -2,7 +2,8 @@
  * The playground's simulated Office.js: Outlook's asynchronous AsyncResult contract and its limits,
  * events after changes, and resets. No DOM, no service: these run in plain Node.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
+import { ensurePagesBuilt } from "../helpers/browser";
 import { join } from "node:path";
 import { createContext, runInContext } from "node:vm";
 import { HANDLER_NAMES } from "../../src/addin/handlerNames";
@@ -333,9 +334,12 @@ describe("outlookSim: pane and reset", () => {
   });
 });
 
-// The real event bundle on the simulator, when it has been built (no service: handlers fail open).
-const BUNDLE = join(__dirname, "..", "..", "dist", "addin", "launchevent.js");
-(existsSync(BUNDLE) ? describe : describe.skip)("outlookSim with the built launchevent.js", () => {
+// The real event bundle on the simulator (no service: handlers fail open). Built if missing or stale.
+describe("outlookSim with the built launchevent.js", () => {
+  let BUNDLE = "";
+  beforeAll(() => {
+    BUNDLE = join(ensurePagesBuilt(), "addin", "launchevent.js");
+  }, 300000);
   function load(o: Partial<SimOptions> = {}) {
     const sim = make(o);
     const context = createContext({

@@ -32,6 +32,8 @@ const FIELDS: { field: RecipientField; testId: string }[] = [
 /** The compose fields; every change goes straight into the simulated item. */
 export function Compose({ lang, sim, snap, userEmail, sending, onSend, onFiles }: Props) {
   const styles = useStyles();
+  const trackCursor = (e: { currentTarget: HTMLTextAreaElement }) =>
+    sim.setBodySelection(e.currentTarget.selectionStart, e.currentTarget.selectionEnd);
   return (
     <form
       className={styles.form}
@@ -84,6 +86,12 @@ export function Compose({ lang, sim, snap, userEmail, sending, onSend, onFiles }
           value={snap.body}
           data-testid="body-input"
           onChange={(_, d) => sim.setBody(d.value)}
+          // Office inserts at the cursor (setSelectedDataAsync): keep the simulation told where it is,
+          // including when the user leaves the body for the task pane.
+          onSelect={trackCursor}
+          onKeyUp={trackCursor}
+          onClick={trackCursor}
+          onBlur={trackCursor}
         />
       </Field>
     </form>

@@ -132,6 +132,8 @@ export const LIMITS = {
   actionText: 30,
   sessionData: 50000,
   insightMinor: 10,
+  /** What body.setAsync and setSelectedDataAsync accept (Outlook: 1,000,000 characters). */
+  bodyChars: 1_000_000,
 } as const;
 
 const THEMES = {
@@ -207,6 +209,8 @@ interface ItemState {
   handlers: Map<string, Set<SimEventHandler>>;
   initContext?: string;
   nextAttachment: number;
+  /** Where the cursor is in the body (set by the compose window); undefined: not in the body. */
+  selection?: { start: number; end: number };
 }
 
 const later = (fn: () => void) => void setTimeout(fn, 0);
@@ -512,6 +516,29 @@ export function createOutlookSim(opts: SimOptions) {
                 ok(coercionType === "text" ? item.body : `<div>${escapeHtml(item.body)}</div>`, ctx)
               : failed("InvalidParameterValueError", "The coercion type is not valid.", 9017, ctx),
           ),
+        // The simulated body is plain text (what a plain-text message is in Outlook).
+        getTypeAsync: (...rest: AsyncTail<string>) => answer(rest, (ctx) => ok("text", ctx)),
+        /** Inserts at the cursor, replacing a selection; at the end when the cursor is not in the body. */
+        setSelectedDataAsync: (data: string, ...rest: AsyncTail<void>) =>
+          answer(rest, (ctx) => {
+            if (typeof data !== "string" || data.length > LIMITS.bodyChars)
+              return failed("DataExceedsMaximumSize", "The data is too large.", 1000, ctx);
+            const text = coercionOf(rest) === "html" ? htmlToText(data) : data;
+            const at = item.selection ?? { start: item.body.length, end: item.body.length };
+            item.body = item.body.slice(0, at.start) + text + item.body.slice(at.end);
+            item.selection = { start: at.start + text.length, end: at.start + text.length };
+            notify();
+            return ok(undefined, ctx);
+          }),
+        setAsync: (data: string, ...rest: AsyncTail<void>) =>
+          answer(rest, (ctx) => {
+            if (typeof data !== "string" || data.length > LIMITS.bodyChars)
+              return failed("DataExceedsMaximumSize", "The data is too large.", 1000, ctx);
+            item.body = coercionOf(rest) === "html" ? htmlToText(data) : data;
+            item.selection = undefined;
+            notify();
+            return ok(undefined, ctx);
+          }),
       },
       getAttachmentsAsync: (...rest: AsyncTail<SimAttachmentDetails[]>) =>
         answer(rest, (ctx) => ok(item.attachments.map(attachmentDetails), ctx)),
@@ -720,6 +747,10 @@ export function createOutlookSim(opts: SimOptions) {
       state.body = body;
       notify();
     },
+    /** Where the cursor is in the body (the compose window reports it as the user moves it). */
+    setBodySelection(start: number, end: number) {
+      state.selection = { start, end };
+    },
     /** Attaches a file; returns its id. Raises AttachmentsChanged and the launch event. */
     addAttachment(
       name: string,
@@ -810,6 +841,25 @@ export function createOutlookSim(opts: SimOptions) {
 
 export type OutlookSim = ReturnType<typeof createOutlookSim>;
 export type SimOffice = OutlookSim["Office"];
+
+/** The coercion type named in an (options, callback) tail, if any. */
+function coercionOf<T>(args: AsyncTail<T>): string | undefined {
+  const first = args[0];
+  return first && typeof first === "object" ? (first as { coercionType?: string }).coercionType : undefined;
+}
+
+/** HTML inserted into the plain-text body, as Outlook converts it: tags dropped, breaks kept. */
+function htmlToText(html: string): string {
+  return html
+    .replace(/<br\s*\/?>/gi, "\n")
+    .replace(/<\/(p|div)>/gi, "\n")
+    .replace(/<[^>]*>/g, "")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, "&");
+}
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c] ?? c);

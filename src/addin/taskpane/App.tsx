@@ -45,7 +45,7 @@ export function App() {
           <>
             <AdviceSection lang={lang} state={state} />
             <RecipientsSection lang={lang} rows={state.domains} onReport={storeReport} />
-            <AttachmentsSection lang={lang} rows={state.attachments} mail={mail} />
+            <AttachmentsSection lang={lang} state={state} mail={mail} />
           </>
         )}
       </main>

@@ -15,6 +15,13 @@ export interface PaneMail extends Mail {
   initializationContext(): Promise<string | undefined>;
   /** Office's theme, as light, dark or (from the browser) high contrast. */
   theme(): "light" | "dark" | "contrast";
+  /** The body's format: what an insertion must be written in. */
+  bodyType(): Promise<"html" | "text">;
+  /** The whole body in its own format (to put it back if a later step fails). */
+  body(type: "html" | "text"): Promise<string>;
+  setBody(type: "html" | "text", content: string): Promise<void>;
+  /** Inserts at the cursor (replacing a selection), or where Outlook puts it when the cursor is elsewhere. */
+  insertAtCursor(type: "html" | "text", content: string): Promise<void>;
 }
 
 /** Relative luminance of a #rrggbb colour, 0 (black) to 1 (white). */
@@ -52,6 +59,30 @@ export function paneMail(): PaneMail {
         return undefined; // no context: the pane was opened from the ribbon
       }
     },
+    async bodyType() {
+      const type = await call<string>((cb) => item.body.getTypeAsync(cb));
+      return type === Office.CoercionType.Html ? "html" : "text";
+    },
+    body: (type) =>
+      call<string>((cb) =>
+        item.body.getAsync(type === "html" ? Office.CoercionType.Html : Office.CoercionType.Text, cb),
+      ),
+    setBody: (type, content) =>
+      call<void>((cb) =>
+        item.body.setAsync(
+          content,
+          { coercionType: type === "html" ? Office.CoercionType.Html : Office.CoercionType.Text },
+          cb,
+        ),
+      ),
+    insertAtCursor: (type, content) =>
+      call<void>((cb) =>
+        item.body.setSelectedDataAsync(
+          content,
+          { coercionType: type === "html" ? Office.CoercionType.Html : Office.CoercionType.Text },
+          cb,
+        ),
+      ),
     theme() {
       if (typeof matchMedia === "function" && matchMedia("(forced-colors: active)").matches)
         return "contrast";

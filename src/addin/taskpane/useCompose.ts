@@ -42,6 +42,7 @@ export interface ComposeState {
   attachments: AttachmentRow[];
   decision?: Decision;
   reachable: boolean;
+  policy: TenantPolicy;
   /** Set when the pane was opened from the Smart Alerts dialog. */
   sendContext?: SendContext;
 }
@@ -88,6 +89,7 @@ export function useCompose(
     domains: [],
     attachments: [],
     reachable: true,
+    policy: DEFAULT_POLICY,
   });
   const deps: HandlerDeps = useMemo(() => ({ mail, service, inspect }), [mail, service, inspect]);
   const generation = useRef(0);
@@ -136,6 +138,7 @@ export function useCompose(
       loaded: true,
       reachable,
       decision,
+      policy,
       domains: rows.map((r) => ({ ...r, report: reports[r.domain] })),
       attachments: attachments.filter((a) => !a.isInline).map((a) => ({ ...a, facts: findings[a.id] })),
     }));

@@ -190,6 +190,38 @@ const catalogue = {
   "auth.dane.error": { ja: "DANE: 確認できず（{error}）", en: "DANE: not checked ({error})" },
   "auth.tlsRpt": { ja: "TLS-RPT（失敗の報告先）: {rua}", en: "TLS-RPT: {rua}" },
   "auth.tlsRpt.error": { ja: "TLS-RPT: 記録が不正です", en: "TLS-RPT: invalid record" },
+  "link.block.title": { ja: "ダウンロードリンク: {name}（{size}）", en: "Download link: {name} ({size})" },
+  "link.block.expires": {
+    ja: "有効期限: {date}（ダウンロードは {n} 回まで）",
+    en: "Available until {date} (at most {n} downloads)",
+  },
+  "pane.link.replace": { ja: "ダウンロードリンクに置き換え", en: "Replace with a download link" },
+  "pane.link.replaceFile": {
+    ja: "{name} をダウンロードリンクに置き換え",
+    en: "Replace {name} with a download link",
+  },
+  "pane.link.replaceAll": {
+    ja: "すべての添付ファイルをリンクに置き換え",
+    en: "Replace all attachments with links",
+  },
+  "pane.link.uploading": { ja: "{name} をアップロード中…", en: "Uploading {name}…" },
+  "pane.link.cancel": { ja: "キャンセル", en: "Cancel" },
+  "pane.link.done": {
+    ja: "{name} をダウンロードリンクに置き換え、本文にリンクを入れました。",
+    en: "{name} was replaced by a download link in the message.",
+  },
+  "pane.link.failed": {
+    ja: "{name} をリンクにできませんでした（{why}）。添付と本文はそのままです。",
+    en: "{name} could not be turned into a link ({why}). The attachment and the message are unchanged.",
+  },
+  "pane.link.cancelled": {
+    ja: "キャンセルしました。添付と本文はそのままです。",
+    en: "Cancelled. The attachment and the message are unchanged.",
+  },
+  "pane.link.tooLarge": {
+    ja: "{max} MB を超えるファイルはリンクにできません",
+    en: "files over {max} MB cannot be linked",
+  },
   "error.invalidDomain": {
     ja: "不正なドメイン名です: {input}（{why}）",
     en: "invalid domain: {input} ({why})",

@@ -1,0 +1,58 @@
+/** The short block a download link leaves in the message: file name, size, link, expiry. */
+import { type Lang, t } from "./i18n";
+
+export interface SharedLink {
+  name: string;
+  size: number;
+  url: string;
+  expiresAt: string;
+  maxDownloads: number;
+}
+
+/** 1234567 → "1.2 MB" (decimal units, as mail clients show sizes). */
+export function humanSize(bytes: number): string {
+  if (bytes < 1000) return `${bytes} B`;
+  const units = ["KB", "MB", "GB"];
+  let v = bytes;
+  let u = -1;
+  while (v >= 1000 && u < units.length - 1) {
+    v /= 1000;
+    u++;
+  }
+  return `${v >= 100 ? v.toFixed(0) : v.toFixed(1)} ${units[u]}`;
+}
+
+function date(lang: Lang, iso: string): string {
+  const d = new Date(iso);
+  return d.toLocaleString(lang === "ja" ? "ja-JP" : "en-GB", {
+    year: "numeric",
+    month: "short",
+    day: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    timeZoneName: "short",
+  });
+}
+
+function lines(lang: Lang, l: SharedLink): [string, string, string] {
+  return [
+    t(lang, "link.block.title", { name: l.name, size: humanSize(l.size) }),
+    l.url,
+    t(lang, "link.block.expires", { date: date(lang, l.expiresAt), n: l.maxDownloads }),
+  ];
+}
+
+export function linkBlockText(lang: Lang, l: SharedLink): string {
+  return `\n${lines(lang, l).join("\n")}\n`;
+}
+
+const escape = (s: string) =>
+  s.replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c,
+  );
+
+export function linkBlockHtml(lang: Lang, l: SharedLink): string {
+  const [title, url, expires] = lines(lang, l);
+  return `<p>${escape(title)}<br><a href="${escape(url)}">${escape(url)}</a><br>${escape(expires)}</p>`;
+}

@@ -1,0 +1,158 @@
+/** The recipient's pages for a download link: the file and a download button, or why it is gone. */
+import type { Lang } from "../../core/i18n";
+import { humanSize } from "../../core/linkBlock";
+import type { FileMeta, Unavailable } from "./store";
+
+/** No scripts at all; the inline styles below are the only thing the page loads. */
+export const PAGE_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'";
+
+/** Japanese when the browser ranks Japanese above English, English otherwise. */
+export function langFromAcceptLanguage(header: string | undefined): Lang {
+  const ranked = (header ?? "")
+    .split(",")
+    .map((part, i) => {
+      const [tag, ...params] = part.trim().split(";");
+      const q = params.map((p) => /^\s*q=([\d.]+)\s*$/.exec(p)).find(Boolean);
+      return { tag: tag.trim().toLowerCase(), q: q ? Number(q[1]) : 1, i };
+    })
+    .filter((x) => x.q > 0)
+    .sort((a, b) => b.q - a.q || a.i - b.i);
+  const first = ranked.find((x) => /^(ja|en)(-|$)/.test(x.tag));
+  return first?.tag.startsWith("ja") ? "ja" : "en";
+}
+
+const TEXT = {
+  ja: {
+    title: "ファイルのダウンロード",
+    intro: "次のファイルが共有されています。",
+    name: "ファイル名",
+    size: "サイズ",
+    from: "送信元",
+    expires: "有効期限",
+    left: "残りダウンロード回数",
+    left_n: "{n} 回",
+    button: "ダウンロード",
+    note: "ボタンを押すとダウンロード回数が 1 回減ります。心当たりのないファイルは開かないでください。",
+    notFound: "ファイルが見つかりません",
+    notFoundText: "リンクが正しいか、送信者にご確認ください。",
+    expired: "このリンクは有効期限が切れています",
+    exhausted: "このリンクはダウンロード回数の上限に達しました",
+    goneText: "ファイルはすでに削除されているか、まもなく削除されます。送信者に再送を依頼してください。",
+  },
+  en: {
+    title: "Download a file",
+    intro: "This file has been shared with you.",
+    name: "File",
+    size: "Size",
+    from: "Sent from",
+    expires: "Available until",
+    left: "Downloads left",
+    left_n: "{n}",
+    button: "Download",
+    note: "Each download uses up one of the downloads left. Do not open files you do not expect.",
+    notFound: "File not found",
+    notFoundText: "Check the link, or ask the sender.",
+    expired: "This link has expired",
+    exhausted: "This link has been used up",
+    goneText: "The file has been or will soon be deleted. Ask the sender to share it again.",
+  },
+} as const;
+
+export function escapeHtml(s: string): string {
+  return s.replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c,
+  );
+}
+
+/** A fixed time zone: the page has no script to learn the reader's (Japanese readers get JST). */
+function date(lang: Lang, ms: number): string {
+  return new Date(ms).toLocaleString(lang === "ja" ? "ja-JP" : "en-GB", {
+    timeZone: lang === "ja" ? "Asia/Tokyo" : "UTC",
+    year: "numeric",
+    month: "short",
+    day: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    timeZoneName: "short",
+  });
+}
+
+const STYLE = `
+body{font-family:system-ui,"Segoe UI","Hiragino Sans","Yu Gothic UI",sans-serif;margin:0;background:#f5f5f5;color:#242424}
+main{max-width:34rem;margin:3rem auto;padding:1.5rem 2rem;background:#fff;border-radius:8px;box-shadow:0 1px 4px rgba(0,0,0,.15)}
+h1{font-size:1.4rem;margin:0 0 1rem}
+dl{display:grid;grid-template-columns:max-content 1fr;gap:.4rem 1rem;margin:1rem 0}
+dt{color:#616161}dd{margin:0;overflow-wrap:anywhere}
+button{font:inherit;font-weight:600;padding:.6rem 1.6rem;border:0;border-radius:4px;background:#0f6cbd;color:#fff;cursor:pointer}
+button:focus-visible{outline:2px solid #242424;outline-offset:2px}
+.note{color:#616161;font-size:.9rem}
+@media (prefers-color-scheme:dark){body{background:#1f1f1f;color:#eee}main{background:#292929}dt,.note{color:#adadad}}
+`;
+
+function page(lang: Lang, title: string, body: string): string {
+  return `<!doctype html>
+<html lang="${lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex, nofollow">
+<meta name="referrer" content="no-referrer">
+<title>${escapeHtml(title)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<main>
+${body}
+</main>
+</body>
+</html>
+`;
+}
+
+/** The file, its details and a download button (a form POST, see routes.ts). */
+export function downloadPage(lang: Lang, meta: FileMeta, action: string): string {
+  const t = TEXT[lang];
+  const rows: [string, string][] = [
+    [t.name, meta.name],
+    [t.size, humanSize(meta.size)],
+    ...(meta.senderDomain ? [[t.from, meta.senderDomain] as [string, string]] : []),
+    [t.expires, date(lang, meta.expiresAt)],
+    [t.left, t.left_n.replace("{n}", String(Math.max(0, meta.maxDownloads - meta.downloads)))],
+  ];
+  return page(
+    lang,
+    `${t.title}: ${meta.name}`,
+    `<h1>${escapeHtml(t.title)}</h1>
+<p>${escapeHtml(t.intro)}</p>
+<dl>
+${rows.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join("\n")}
+</dl>
+<form method="post" action="${escapeHtml(action)}">
+<button type="submit">${escapeHtml(t.button)}</button>
+</form>
+<p class="note">${escapeHtml(t.note)}</p>`,
+  );
+}
+
+/** Why there is nothing to download: 404 (unknown link) or 410 (expired, used up). */
+export function unavailablePage(lang: Lang, reason: Unavailable): string {
+  const t = TEXT[lang];
+  const title = reason === "not-found" ? t.notFound : reason === "expired" ? t.expired : t.exhausted;
+  const text = reason === "not-found" ? t.notFoundText : t.goneText;
+  return page(lang, title, `<h1>${escapeHtml(title)}</h1>\n<p>${escapeHtml(text)}</p>`);
+}
+
+/**
+ * `attachment` with the UTF-8 name (RFC 5987/6266) and an ASCII fallback for old clients; the
+ * name was cleaned on upload, and everything outside plain ASCII is encoded or replaced here.
+ */
+export function contentDisposition(name: string): string {
+  const fallback = name.replace(/[^\x20-\x7e]|["\\%]/g, "_");
+  const encoded = encodeURIComponent(name).replace(
+    /['()*]/g,
+    (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase(),
+  );
+  return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
+}

@@ -1,0 +1,315 @@
+import Database from "better-sqlite3";
+import { createHash, randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, type ReadStream } from "node:fs";
+import { open, readdir, rename, stat, unlink } from "node:fs/promises";
+import { join } from "node:path";
+
+/**
+ * The built-in store behind "replace an attachment with a download link": files on disk, named by
+ * the SHA-256 of their token, and a small SQLite table of metadata. The token itself is never
+ * stored, so a copy of the data directory does not give away working links.
+ */
+
+/** 32 random bytes, base64url: 43 characters, 256 bits. */
+const TOKEN_RE = /^[A-Za-z0-9_-]{43}$/;
+const TEMP_SUFFIX = ".tmp";
+/** Temp files and orphans older than this are a crash's leftovers (an upload in progress is younger). */
+const LEFTOVER_MS = 3600 * 1000;
+
+export type PutErrorCode = "too-large" | "disk-full" | "empty" | "bad-name";
+
+export class FileStoreError extends Error {
+  constructor(
+    readonly code: PutErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface FileMeta {
+  name: string;
+  size: number;
+  contentType: string;
+  senderDomain?: string;
+  createdAt: number;
+  expiresAt: number;
+  maxDownloads: number;
+  downloads: number;
+}
+
+export type Unavailable = "not-found" | "expired" | "exhausted";
+
+export interface PutInput {
+  name: string;
+  bytes: AsyncIterable<Buffer | Uint8Array> | Buffer;
+  contentType?: string;
+  senderDomain?: string;
+  expiresAt: number;
+  maxDownloads: number;
+  maxBytes: number;
+}
+
+export type InfoResult = { ok: true; meta: FileMeta } | { ok: false; reason: Unavailable };
+export type ClaimResult =
+  { ok: true; meta: FileMeta; stream: ReadStream } | { ok: false; reason: Unavailable };
+
+export function looksLikeToken(s: string): boolean {
+  return TOKEN_RE.test(s);
+}
+
+/**
+ * A display name safe to show and to put in a header: no directories (the part after the last `/`
+ * or `\`), no control or bidirectional-override characters (which can disguise `exe` as `txt`), at
+ * most 255 characters. Never used as a path: files are named by their token's hash.
+ */
+export function cleanName(raw: string): string {
+  const base = raw.normalize("NFC").split(/[/\\]/).pop() ?? "";
+  // eslint-disable-next-line no-control-regex
+  const visible = base.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, "");
+  const trimmed = visible.trim();
+  if (trimmed === "." || trimmed === "..") return "";
+  return Array.from(trimmed).slice(0, 255).join("").trim();
+}
+
+interface Row {
+  name: string;
+  size: number;
+  content_type: string;
+  sender_domain: string | null;
+  created_at: number;
+  expires_at: number;
+  max_downloads: number;
+  downloads: number;
+}
+
+function toMeta(r: Row): FileMeta {
+  return {
+    name: r.name,
+    size: r.size,
+    contentType: r.content_type,
+    ...(r.sender_domain ? { senderDomain: r.sender_domain } : {}),
+    createdAt: r.created_at,
+    expiresAt: r.expires_at,
+    maxDownloads: r.max_downloads,
+    downloads: r.downloads,
+  };
+}
+
+function hashOf(token: string): string {
+  return createHash("sha256").update(token).digest("hex");
+}
+
+function isDiskFull(e: unknown): boolean {
+  const code = (e as { code?: string }).code;
+  return code === "ENOSPC" || code === "EDQUOT" || code === "SQLITE_FULL";
+}
+
+async function* once(b: Buffer): AsyncIterable<Buffer> {
+  yield b;
+}
+
+async function removeQuietly(path: string): Promise<void> {
+  await unlink(path).catch(() => undefined);
+}
+
+function prepare(db: Database.Database) {
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = NORMAL");
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS files (
+      hash TEXT PRIMARY KEY,
+      name TEXT NOT NULL,
+      size INTEGER NOT NULL,
+      content_type TEXT NOT NULL,
+      sender_domain TEXT,
+      created_at INTEGER NOT NULL,
+      expires_at INTEGER NOT NULL,
+      max_downloads INTEGER NOT NULL,
+      downloads INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX IF NOT EXISTS files_expiry ON files (expires_at);
+  `);
+  return {
+    insert: db.prepare(`INSERT INTO files
+      (hash, name, size, content_type, sender_domain, created_at, expires_at, max_downloads)
+      VALUES (@hash, @name, @size, @contentType, @senderDomain, @createdAt, @expiresAt, @maxDownloads)`),
+    get: db.prepare<[string], Row>("SELECT * FROM files WHERE hash = ?"),
+    // One statement: the check and the increment cannot be split by another download.
+    claim: db.prepare<[string, number], Row>(
+      `UPDATE files SET downloads = downloads + 1
+       WHERE hash = ? AND downloads < max_downloads AND expires_at > ? RETURNING *`,
+    ),
+    done: db.prepare<[number], { hash: string }>(
+      "SELECT hash FROM files WHERE expires_at <= ? OR downloads >= max_downloads",
+    ),
+    remove: db.prepare<[string]>("DELETE FROM files WHERE hash = ?"),
+    exists: db.prepare<[string], { hash: string }>("SELECT hash FROM files WHERE hash = ?"),
+  };
+}
+
+export interface FileStoreOptions {
+  /** The directory of the files and of files.db (`<MAILTLS_DATA_DIR>/files`). */
+  dir: string;
+  now?: () => number;
+}
+
+export class FileStore {
+  readonly dir: string;
+  /** The store's clock (tests move it): expiry times are on it. */
+  readonly now: () => number;
+  private db?: Database.Database;
+  private stmts?: ReturnType<typeof prepare>;
+  private closed = false;
+
+  constructor(opts: FileStoreOptions) {
+    this.dir = opts.dir;
+    this.now = opts.now ?? Date.now;
+  }
+
+  private get dbPath(): string {
+    return join(this.dir, "files.db");
+  }
+
+  /** Opened on first use, so a service that never shares a file creates nothing on disk. */
+  private sql(): ReturnType<typeof prepare> {
+    if (this.closed) throw new Error("the file store is closed");
+    if (!this.stmts) {
+      mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+      this.db = new Database(this.dbPath);
+      this.stmts = prepare(this.db);
+    }
+    return this.stmts;
+  }
+
+  private pathOf(hash: string): string {
+    return join(this.dir, hash);
+  }
+
+  async put(input: PutInput): Promise<{ token: string; meta: FileMeta }> {
+    const name = cleanName(input.name);
+    if (!name) throw new FileStoreError("bad-name", "the file name is empty");
+    const sql = this.sql();
+    const token = randomBytes(32).toString("base64url");
+    const hash = hashOf(token);
+    // Written under a temporary name and renamed when complete: a crash or a full disk never
+    // leaves a partial file under a real name.
+    const temp = join(this.dir, `.${randomBytes(12).toString("hex")}${TEMP_SUFFIX}`);
+    let size = 0;
+    try {
+      const fh = await open(temp, "wx", 0o600);
+      try {
+        const source = Buffer.isBuffer(input.bytes) ? once(input.bytes) : input.bytes;
+        // Read by hand rather than with for-await, which would destroy a request stream (and its
+        // socket) on the first error: the caller decides what becomes of the rest of the upload.
+        const it = source[Symbol.asyncIterator]();
+        for (let next = await it.next(); !next.done; next = await it.next()) {
+          const chunk = next.value;
+          size += chunk.length;
+          if (size > input.maxBytes)
+            throw new FileStoreError("too-large", `the file is larger than ${input.maxBytes} bytes`);
+          await fh.write(chunk);
+        }
+        // Durable before it gets its real name (a full disk may only show here, too).
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      if (size === 0) throw new FileStoreError("empty", "the file is empty");
+      await rename(temp, this.pathOf(hash));
+    } catch (e) {
+      await removeQuietly(temp);
+      if (isDiskFull(e)) throw new FileStoreError("disk-full", "no space left for the file");
+      throw e;
+    }
+    const meta: FileMeta = {
+      name,
+      size,
+      contentType: input.contentType || "application/octet-stream",
+      ...(input.senderDomain ? { senderDomain: input.senderDomain } : {}),
+      createdAt: this.now(),
+      expiresAt: input.expiresAt,
+      maxDownloads: input.maxDownloads,
+      downloads: 0,
+    };
+    try {
+      sql.insert.run({ hash, ...meta, senderDomain: meta.senderDomain ?? null });
+    } catch (e) {
+      await removeQuietly(this.pathOf(hash));
+      if (isDiskFull(e)) throw new FileStoreError("disk-full", "no space left for the file's record");
+      throw e;
+    }
+    return { token, meta };
+  }
+
+  private why(row: Row | undefined): Unavailable | undefined {
+    if (!row) return "not-found";
+    if (row.expires_at <= this.now()) return "expired";
+    if (row.downloads >= row.max_downloads) return "exhausted";
+    return undefined;
+  }
+
+  info(token: string): InfoResult {
+    if (!looksLikeToken(token)) return { ok: false, reason: "not-found" };
+    const row = this.sql().get.get(hashOf(token));
+    const reason = this.why(row);
+    return reason || !row ? { ok: false, reason: reason ?? "not-found" } : { ok: true, meta: toMeta(row) };
+  }
+
+  /** Counts one download, if one is left and the link has not expired, and opens the file. */
+  async claimDownload(token: string): Promise<ClaimResult> {
+    if (!looksLikeToken(token)) return { ok: false, reason: "not-found" };
+    const hash = hashOf(token);
+    const sql = this.sql();
+    const row = sql.claim.get(hash, this.now());
+    if (!row) return { ok: false, reason: this.why(sql.get.get(hash)) ?? "exhausted" };
+    const path = this.pathOf(hash);
+    let stream: ReadStream;
+    try {
+      const fh = await open(path, "r");
+      stream = fh.createReadStream();
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "ENOENT") return { ok: false, reason: "not-found" };
+      throw e;
+    }
+    // The last download: the file goes once it has been read (the row stays, for the 410 page,
+    // until the next sweep).
+    if (row.downloads >= row.max_downloads) stream.once("close", () => void removeQuietly(path));
+    return { ok: true, meta: toMeta(row), stream };
+  }
+
+  /**
+   * Deletes expired and used-up entries and their files, and a crash's leftovers (temp files,
+   * files without a row). Returns how many entries went.
+   */
+  async sweep(now: number = this.now()): Promise<number> {
+    // Nothing was ever stored: do not create the store just to sweep it.
+    if (this.closed || (!this.stmts && !existsSync(this.dbPath))) return 0;
+    const sql = this.sql();
+    const done = sql.done.all(now);
+    for (const { hash } of done) {
+      await removeQuietly(this.pathOf(hash));
+      if (this.closed) return 0;
+      sql.remove.run(hash);
+    }
+    await this.sweepLeftovers();
+    return done.length;
+  }
+
+  private async sweepLeftovers(): Promise<void> {
+    // File times are the real clock's, whatever clock the store was given.
+    const old = Date.now() - LEFTOVER_MS;
+    for (const f of await readdir(this.dir).catch(() => [] as string[])) {
+      const temp = f.endsWith(TEMP_SUFFIX);
+      if (!temp && !/^[0-9a-f]{64}$/.test(f)) continue;
+      const st = await stat(join(this.dir, f)).catch(() => undefined);
+      if (!st || st.mtimeMs > old || this.closed) continue;
+      if (temp || !this.sql().exists.get(f)) await removeQuietly(join(this.dir, f));
+    }
+  }
+
+  close(): void {
+    this.closed = true;
+    this.db?.close();
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * "Replace with a download link" end to end: the playground, the real task pane and the service's
+ * built-in store, in headless Chromium; the link is then downloaded and compared byte for byte.
+ */
+import { createHash } from "node:crypto";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Browser, BrowserContext } from "playwright-core";
+import { ARTIFACTS, ensurePagesBuilt, launchChromium } from "../helpers/browser";
+import { FIXTURES } from "../helpers/fixtures";
+import { type RunningService, startService } from "../helpers/service";
+
+jest.setTimeout(180000);
+
+const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
+
+describe("download links from the task pane (built-in store)", () => {
+  let svc: RunningService;
+  let browser: Browser;
+  let context: BrowserContext;
+  beforeAll(async () => {
+    const dist = ensurePagesBuilt();
+    const dir = mkdtempSync(join(tmpdir(), "mailtls-links-"));
+    const policy = join(dir, "policy.json");
+    writeFileSync(policy, JSON.stringify({ links: { maxDownloads: 2, expiryHours: 24 } }));
+    svc = await startService(
+      { MAILTLS_DATA_DIR: join(dir, "data"), MAILTLS_POLICY_FILE: policy },
+      { staticRoot: dist },
+    );
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await svc?.close();
+  });
+
+  it("turns a file for a no-TLS partner into a link in one click; the link downloads the same bytes, then runs out", async () => {
+    context = await browser.newContext({ locale: "en-US", viewport: { width: 1280, height: 900 } });
+    await context.route("https://appsforoffice.microsoft.com/**", (r) => r.abort());
+    const page = await context.newPage();
+    await page.goto(`${svc.url}/addin/playground.html?lang=en`);
+    await page.getByTestId("to-input").fill("tanaka@notls.test");
+    await page.getByTestId("to-input").press("Enter");
+    await page.getByTestId("body-input").fill("Hello Tanaka-san,\n\nplease find the report.\n\nRegards");
+    // The link goes where the cursor is: after "report." (end of the second paragraph).
+    await page.getByTestId("body-input").evaluate((el) => {
+      const ta = el as unknown as {
+        value: string;
+        setSelectionRange(a: number, b: number): void;
+        focus(): void;
+      };
+      const at = ta.value.indexOf("report.") + "report.".length;
+      ta.focus();
+      ta.setSelectionRange(at, at);
+    });
+    await page.getByTestId("attach-input").setInputFiles(join(FIXTURES, "plain.pdf"));
+    await page.getByTestId("open-pane-button").click();
+    const pane = page.frameLocator('[data-testid="taskpane-frame"]');
+    await pane.locator('[data-domain="notls.test"][data-grade="no-tls"]').waitFor();
+    await pane.getByRole("button", { name: "Replace plain.pdf with a download link" }).click();
+    await pane.getByText("plain.pdf was replaced by a download link in the message.").waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, "link-replaced-en.png"), animations: "disabled" });
+
+    // The compose window: the attachment is gone, the block is in the body at the cursor.
+    await pane.locator('[data-attachment="plain.pdf"]').waitFor({ state: "detached" });
+    const body = await page.getByTestId("body-input").inputValue();
+    expect(body).toMatch(
+      /please find the report\.\nDownload link: plain\.pdf \([\d.]+ K?B\)\nhttps:\/\/addin\.example\.test\/d\/[A-Za-z0-9_-]{43}\nAvailable until .*\(at most 2 downloads\)\n\n\nRegards$/,
+    );
+    const token = /\/d\/([A-Za-z0-9_-]{43})/.exec(body)?.[1] as string;
+
+    // The recipient's side: the page, then the download (a POST), twice; the third is refused.
+    const landing = await fetch(`${svc.url}/d/${token}`, { headers: { "accept-language": "en" } });
+    expect(landing.status).toBe(200);
+    expect(await landing.text()).toContain("plain.pdf");
+    const original = readFileSync(join(FIXTURES, "plain.pdf"));
+    for (let i = 0; i < 2; i++) {
+      const dl = await fetch(`${svc.url}/d/${token}`, { method: "POST" });
+      expect(dl.status).toBe(200);
+      expect(dl.headers.get("content-disposition")).toContain("attachment");
+      expect(sha(new Uint8Array(await dl.arrayBuffer()))).toBe(sha(original));
+    }
+    expect((await fetch(`${svc.url}/d/${token}`, { method: "POST" })).status).toBe(410);
+
+    // With the file gone, the mail goes through.
+    await page.getByTestId("send-button").click();
+    await page.getByTestId("sent-banner").waitFor();
+  });
+
+  it("Japanese: the block is in Japanese, and a cancelled upload changes nothing", async () => {
+    context = await browser.newContext({ locale: "ja-JP", viewport: { width: 1280, height: 900 } });
+    await context.route("https://appsforoffice.microsoft.com/**", (r) => r.abort());
+    // Hold the upload so that it can be cancelled.
+    await context.route("**/api/v1/files**", () => undefined);
+    const page = await context.newPage();
+    await page.goto(`${svc.url}/addin/playground.html?lang=ja`);
+    await page.getByTestId("to-input").fill("tanaka@notls.test");
+    await page.getByTestId("to-input").press("Enter");
+    await page.getByTestId("body-input").fill("田中様\n\n資料をお送りします。");
+    await page.getByTestId("attach-input").setInputFiles(join(FIXTURES, "plain.pdf"));
+    await page.getByTestId("open-pane-button").click();
+    const pane = page.frameLocator('[data-testid="taskpane-frame"]');
+    await pane.locator('[data-domain="notls.test"][data-grade="no-tls"]').waitFor();
+    await pane.getByRole("button", { name: "plain.pdf をダウンロードリンクに置き換え" }).click();
+    await pane.getByTestId("link-progress").waitFor();
+    await pane.getByRole("button", { name: "キャンセル" }).click();
+    await pane.getByText("キャンセルしました。添付と本文はそのままです。").waitFor();
+    expect(await page.getByTestId("body-input").inputValue()).toBe("田中様\n\n資料をお送りします。");
+    await pane.locator('[data-attachment="plain.pdf"]').waitFor();
+
+    // Let uploads through again: the Japanese block.
+    await context.unroute("**/api/v1/files**");
+    await pane.getByRole("button", { name: "plain.pdf をダウンロードリンクに置き換え" }).click();
+    await pane.getByText("plain.pdf をダウンロードリンクに置き換え、本文にリンクを入れました。").waitFor();
+    const body = await page.getByTestId("body-input").inputValue();
+    expect(body).toContain("ダウンロードリンク: plain.pdf（");
+    expect(body).toContain("有効期限: ");
+    expect(body).toContain("（ダウンロードは 2 回まで）");
+    await page.screenshot({ path: join(ARTIFACTS, "link-replaced-ja.png"), animations: "disabled" });
+  });
+});
