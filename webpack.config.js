@@ -77,6 +77,10 @@ const addinPages = (production) => ({
     ],
   },
   plugins: [
+    // The Entra app the pane signs in with for OneDrive links (nested app authentication); empty: off.
+    new webpack.DefinePlugin({
+      __MAILTLS_ENTRA_CLIENT_ID__: JSON.stringify(process.env.MAILTLS_ENTRA_CLIENT_ID || ""),
+    }),
     new HtmlWebpackPlugin({
       template: "./src/addin/taskpane/taskpane.html",
       filename: "taskpane.html",

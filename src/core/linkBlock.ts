@@ -5,8 +5,10 @@ export interface SharedLink {
   name: string;
   size: number;
   url: string;
+  /** Empty when the provider could not confirm an expiry (then the block claims none). */
   expiresAt: string;
-  maxDownloads: number;
+  /** The download limit, when the provider has one (the built-in store does, OneDrive does not). */
+  maxDownloads?: number;
 }
 
 /** 1234567 → "1.2 MB" (decimal units, as mail clients show sizes). */
@@ -34,11 +36,14 @@ function date(lang: Lang, iso: string): string {
   });
 }
 
-function lines(lang: Lang, l: SharedLink): [string, string, string] {
+function lines(lang: Lang, l: SharedLink): string[] {
+  const head = [t(lang, "link.block.title", { name: l.name, size: humanSize(l.size) }), l.url];
+  if (!l.expiresAt) return head;
   return [
-    t(lang, "link.block.title", { name: l.name, size: humanSize(l.size) }),
-    l.url,
-    t(lang, "link.block.expires", { date: date(lang, l.expiresAt), n: l.maxDownloads }),
+    ...head,
+    l.maxDownloads
+      ? t(lang, "link.block.expires", { date: date(lang, l.expiresAt), n: l.maxDownloads })
+      : t(lang, "link.block.expiresOnly", { date: date(lang, l.expiresAt) }),
   ];
 }
 
@@ -54,5 +59,5 @@ const escape = (s: string) =>
 
 export function linkBlockHtml(lang: Lang, l: SharedLink): string {
   const [title, url, expires] = lines(lang, l);
-  return `<p>${escape(title)}<br><a href="${escape(url)}">${escape(url)}</a><br>${escape(expires)}</p>`;
+  return `<p>${escape(title)}<br><a href="${escape(url)}">${escape(url)}</a>${expires ? `<br>${escape(expires)}` : ""}</p>`;
 }

@@ -20,8 +20,18 @@ export interface TenantPolicy {
   /** Where "replace with a download link" uploads files. */
   linkProvider: "builtin" | "onedrive" | "none";
   /** Download links: lifetime, download limit, largest file (the download-link issue uses these). */
-  links: { expiryHours: number; maxDownloads: number; maxFileMb: number; offerForTls: boolean };
+  links: {
+    expiryHours: number;
+    maxDownloads: number;
+    maxFileMb: number;
+    offerForTls: boolean;
+    /** OneDrive links: only the recipients (signed in), anyone in the organisation, or anyone with the link. */
+    scope: LinkScope;
+  };
 }
+
+export type LinkScope = "recipients" | "organization" | "anonymous";
+const SCOPES: readonly LinkScope[] = ["recipients", "organization", "anonymous"];
 
 export const DEFAULT_POLICY: TenantPolicy = {
   internalDomains: [],
@@ -33,7 +43,7 @@ export const DEFAULT_POLICY: TenantPolicy = {
   },
   failOpen: true,
   linkProvider: "builtin",
-  links: { expiryHours: 168, maxDownloads: 10, maxFileMb: 100, offerForTls: false },
+  links: { expiryHours: 168, maxDownloads: 10, maxFileMb: 100, offerForTls: false, scope: "recipients" },
 };
 
 export class PolicyError extends Error {}
@@ -83,6 +93,10 @@ export function parsePolicy(input: unknown, normaliseDomain: (d: string) => stri
       if (k === "offerForTls") {
         if (typeof v !== "boolean") throw new PolicyError("links.offerForTls must be true or false");
         p.links.offerForTls = v;
+      } else if (k === "scope") {
+        if (!SCOPES.includes(v as LinkScope))
+          throw new PolicyError(`links.scope must be one of ${SCOPES.join(", ")}`);
+        p.links.scope = v as LinkScope;
       } else {
         if (typeof v !== "number" || !Number.isFinite(v) || v <= 0)
           throw new PolicyError(`links.${k} must be a positive number`);

@@ -18,7 +18,11 @@ import {
 } from "@fluentui/react-icons";
 import { useRef, useState } from "react";
 import { type Lang, methodLabel, t } from "../../core/i18n";
-import { LinkError, replaceWithLink } from "./linkUpload";
+import { graphUploader, LinkError, replaceWithLink, type Uploader, uploadBuiltin } from "./linkUpload";
+import { entraClientId } from "./entraClient";
+
+/** MSAL is loaded only when a OneDrive link is made, so the pane's first load stays small. */
+const graphToken = () => import("./naa").then((m) => m.graphToken());
 import type { PaneMail } from "./officePane";
 import type { AttachmentRow, ComposeState } from "./useCompose";
 
@@ -41,10 +45,22 @@ const useStyles = makeStyles({
 
 type Notice = { intent: "success" | "error" | "info"; text: string };
 
-/** Whether to offer links: the built-in store is on, and the recipients or the policy call for it. */
+/** The provider the policy names, if this build can use it (OneDrive needs an Entra app). */
+function uploaderFor(state: ComposeState): Uploader | undefined {
+  if (state.policy.linkProvider === "builtin") return uploadBuiltin;
+  if (state.policy.linkProvider === "onedrive" && entraClientId())
+    return graphUploader(
+      state.policy,
+      state.domains.flatMap((d) => d.addresses),
+      graphToken,
+    );
+  return undefined;
+}
+
+/** Whether to offer links: a provider is available, and the recipients or the policy call for it. */
 function offerLinks(state: ComposeState): boolean {
   const d = state.decision;
-  if (state.policy.linkProvider !== "builtin") return false;
+  if (!uploaderFor(state)) return false;
   if (state.policy.links.offerForTls) return true;
   return (
     !!d &&
@@ -110,6 +126,7 @@ export function AttachmentsSection({
         await replaceWithLink({
           mail,
           lang,
+          upload: uploaderFor(state),
           attachment: row,
           maxFileMb: state.policy.links.maxFileMb,
           signal: ac.signal,

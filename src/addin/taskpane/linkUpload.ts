@@ -4,6 +4,8 @@
  * was and the attachment stays, so nothing the user wrote is lost.
  */
 import type { Lang } from "../../core/i18n";
+import type { TenantPolicy } from "../../core/policy";
+import { GraphLinkError, shareViaGraph } from "../graphLinks";
 import { linkBlockHtml, linkBlockText, type SharedLink } from "../../core/linkBlock";
 import type { PaneMail } from "./officePane";
 
@@ -74,6 +76,46 @@ export function uploadBuiltin(
   });
 }
 
+export type Uploader = typeof uploadBuiltin;
+
+/**
+ * OneDrive/SharePoint through Microsoft Graph: the file goes to the user's app folder and the link
+ * has the scope the policy names (by default only the message's recipients, signed in).
+ */
+export function graphUploader(
+  policy: TenantPolicy,
+  recipients: string[],
+  token: () => Promise<string>,
+): Uploader {
+  return async (bytes, name, _senderDomain, onProgress, signal) => {
+    try {
+      const r = await shareViaGraph(
+        {
+          name,
+          bytes,
+          scope: policy.links.scope,
+          recipients,
+          expiresAt: new Date(Date.now() + policy.links.expiryHours * 3_600_000),
+        },
+        { token, onProgress, signal },
+      );
+      // Graph may grant access directly without an expiry (OneDrive for Business): then claim none.
+      return {
+        name: r.name,
+        size: r.size,
+        url: r.url,
+        expiresAt: r.expiryConfirmed === false ? "" : r.expiresAt,
+      };
+    } catch (e) {
+      if (!(e instanceof GraphLinkError)) throw e;
+      throw new LinkError(
+        e.code === "cancelled" ? "cancelled" : e.code === "too-large" ? "too-large" : "upload-failed",
+        e.message,
+      );
+    }
+  };
+}
+
 export interface ReplaceOptions {
   mail: PaneMail;
   lang: Lang;
@@ -81,7 +123,7 @@ export interface ReplaceOptions {
   maxFileMb: number;
   onProgress(fraction: number): void;
   signal: AbortSignal;
-  upload?: typeof uploadBuiltin;
+  upload?: Uploader;
 }
 
 export async function replaceWithLink(o: ReplaceOptions): Promise<SharedLink> {

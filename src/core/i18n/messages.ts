@@ -195,6 +195,7 @@ const catalogue = {
     ja: "有効期限: {date}（ダウンロードは {n} 回まで）",
     en: "Available until {date} (at most {n} downloads)",
   },
+  "link.block.expiresOnly": { ja: "有効期限: {date}", en: "Available until {date}" },
   "pane.link.replace": { ja: "ダウンロードリンクに置き換え", en: "Replace with a download link" },
   "pane.link.replaceFile": {
     ja: "{name} をダウンロードリンクに置き換え",
