@@ -7,6 +7,13 @@ const TerserPlugin = require("terser-webpack-plugin");
 
 const publicUrl = (process.env.MAILTLS_PUBLIC_URL || "https://localhost:3000").replace(/\/+$/, "");
 
+/** TypeScript through ts-loader with the given tsconfig (type-checking is `npm run lint`'s job). */
+const typescript = (configFile, test = /\.tsx?$/) => ({
+  rules: [
+    { test, loader: "ts-loader", exclude: /node_modules/, options: { configFile, transpileOnly: true } },
+  ],
+});
+
 const launchEvent = (production) => ({
   name: "launchevent",
   mode: production ? "production" : "development",
@@ -15,16 +22,7 @@ const launchEvent = (production) => ({
   entry: { launchevent: "./src/addin/launchevent.ts" },
   output: { path: path.resolve(__dirname, "dist/addin"), filename: "[name].js", iife: true },
   resolve: { extensions: [".ts", ".js"] },
-  module: {
-    rules: [
-      {
-        test: /\.ts$/,
-        loader: "ts-loader",
-        exclude: /node_modules/,
-        options: { configFile: "tsconfig.addin.json", transpileOnly: true },
-      },
-    ],
-  },
+  module: typescript("tsconfig.addin.json", /\.ts$/),
   plugins: [
     new webpack.DefinePlugin({ __MAILTLS_PUBLIC_URL__: JSON.stringify(publicUrl) }),
     // The HTML runtime page loads the same file.
@@ -66,16 +64,7 @@ const addinPages = (production) => ({
     chunkFilename: "[name].[contenthash:8].js",
   },
   resolve: { extensions: [".tsx", ".ts", ".js"] },
-  module: {
-    rules: [
-      {
-        test: /\.tsx?$/,
-        loader: "ts-loader",
-        exclude: /node_modules/,
-        options: { configFile: "tsconfig.pane.json", transpileOnly: true },
-      },
-    ],
-  },
+  module: typescript("tsconfig.pane.json"),
   plugins: [
     // The Entra app the pane signs in with for OneDrive links (nested app authentication); empty: off.
     new webpack.DefinePlugin({
@@ -110,16 +99,7 @@ module.exports = (_env, argv) => {
         clean: true,
       },
       resolve: { extensions: [".tsx", ".ts", ".js"] },
-      module: {
-        rules: [
-          {
-            test: /\.tsx?$/,
-            loader: "ts-loader",
-            exclude: /node_modules/,
-            options: { configFile: "tsconfig.web.json", transpileOnly: true },
-          },
-        ],
-      },
+      module: typescript("tsconfig.web.json"),
       plugins: [new HtmlWebpackPlugin({ template: "./src/web/index.html", filename: "index.html" })],
       performance: { hints: false },
     },

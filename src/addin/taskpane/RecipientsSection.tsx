@@ -35,15 +35,14 @@ const useStyles = makeStyles({
   addresses: { color: tokens.colorNeutralForeground3 },
 });
 
-function DomainDetails({
-  lang,
-  row,
-  onReport,
-}: {
+interface DomainProps {
   lang: Lang;
   row: DomainRow;
+  /** Called with a freshly probed report, to share it with the event runtime. */
   onReport(r: CompactReport): Promise<void>;
-}) {
+}
+
+function DomainDetails({ lang, row, onReport }: DomainProps) {
   const s = useStyles();
   const [report, setReport] = useState<DomainReport | undefined>();
   const [error, setError] = useState<string | undefined>();
@@ -120,15 +119,7 @@ function DomainDetails({
   );
 }
 
-function DomainItem({
-  lang,
-  row,
-  onReport,
-}: {
-  lang: Lang;
-  row: DomainRow;
-  onReport(r: CompactReport): Promise<void>;
-}) {
+function DomainItem({ lang, row, onReport }: DomainProps) {
   const s = useStyles();
   const [open, setOpen] = useState(false);
   const detailsId = useId();
