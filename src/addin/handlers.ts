@@ -51,7 +51,8 @@ export interface SendContext {
   reasons: string[];
 }
 
-async function readJson<T>(mail: Mail, key: string, fallback: T): Promise<T> {
+/** A JSON value from sessionData; `fallback` when absent or unreadable. */
+export async function readJson<T>(mail: Mail, key: string, fallback: T): Promise<T> {
   const raw = await mail.getSession(key).catch(() => undefined);
   if (!raw) return fallback;
   try {
@@ -61,7 +62,8 @@ async function readJson<T>(mail: Mail, key: string, fallback: T): Promise<T> {
   }
 }
 
-function compact(r: DomainReport): CompactReport {
+/** What is kept of a report in sessionData. */
+export function compact(r: CompactReport): CompactReport {
   return r.pending
     ? { domain: r.domain, displayDomain: r.displayDomain, grade: r.grade, pending: true }
     : { domain: r.domain, displayDomain: r.displayDomain, grade: r.grade };

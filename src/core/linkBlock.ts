@@ -51,13 +51,15 @@ export function linkBlockText(lang: Lang, l: SharedLink): string {
   return `\n${lines(lang, l).join("\n")}\n`;
 }
 
-const escape = (s: string) =>
-  s.replace(
+/** Text made safe inside HTML elements and quoted attributes. */
+export function escapeHtml(s: string): string {
+  return s.replace(
     /[&<>"']/g,
     (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c,
   );
+}
 
 export function linkBlockHtml(lang: Lang, l: SharedLink): string {
   const [title, url, expires] = lines(lang, l);
-  return `<p>${escape(title)}<br><a href="${escape(url)}">${escape(url)}</a>${expires ? `<br>${escape(expires)}` : ""}</p>`;
+  return `<p>${escapeHtml(title)}<br><a href="${escapeHtml(url)}">${escapeHtml(url)}</a>${expires ? `<br>${escapeHtml(expires)}` : ""}</p>`;
 }

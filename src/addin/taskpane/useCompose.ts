@@ -11,11 +11,13 @@ import { tryParseMailDomain } from "../../core/domain";
 import { DEFAULT_POLICY, type TenantPolicy } from "../../core/policy";
 import {
   type CompactReport,
+  compact,
   decideCompose,
   type HandlerDeps,
   isInternalDomain,
   KEYS,
   policyOf,
+  readJson,
   refreshFindings,
   refreshReports,
   type SendContext,
@@ -108,10 +110,7 @@ export function useCompose(
     const rows = groupByDomain(addresses, policy, mail.userDomain());
     const external = rows.filter((r) => !r.internal).map((r) => r.domain);
     // Show the draft at once with what sessionData already holds, then fill in the rest.
-    const known = await mail
-      .getSession(KEYS.reports)
-      .then((raw) => (raw ? (JSON.parse(raw) as Record<string, CompactReport>) : {}))
-      .catch(() => ({}) as Record<string, CompactReport>);
+    const known = await readJson<Record<string, CompactReport>>(mail, KEYS.reports, {});
     if (stale()) return;
     setState((s) => ({
       ...s,
@@ -161,11 +160,8 @@ export function useCompose(
   /** After a fresh probe of one domain: keep its verdict in sessionData for the event runtime too. */
   const storeReport = useCallback(
     async (r: CompactReport) => {
-      const raw = await mail.getSession(KEYS.reports).catch(() => undefined);
-      const reports = raw ? (JSON.parse(raw) as Record<string, CompactReport>) : {};
-      reports[r.domain] = r.pending
-        ? { domain: r.domain, displayDomain: r.displayDomain, grade: r.grade, pending: true }
-        : { domain: r.domain, displayDomain: r.displayDomain, grade: r.grade };
+      const reports = await readJson<Record<string, CompactReport>>(mail, KEYS.reports, {});
+      reports[r.domain] = compact(r);
       await mail.setSession(KEYS.reports, JSON.stringify(reports)).catch(() => undefined);
       await refresh();
     },

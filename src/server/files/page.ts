@@ -1,6 +1,6 @@
 /** The recipient's pages for a download link: the file and a download button, or why it is gone. */
 import type { Lang } from "../../core/i18n";
-import { humanSize } from "../../core/linkBlock";
+import { escapeHtml, humanSize } from "../../core/linkBlock";
 import type { FileMeta, Unavailable } from "./store";
 
 /** No scripts at all; the inline styles below are the only thing the page loads. */
@@ -58,13 +58,6 @@ const TEXT = {
     goneText: "The file has been or will soon be deleted. Ask the sender to share it again.",
   },
 } as const;
-
-export function escapeHtml(s: string): string {
-  return s.replace(
-    /[&<>"']/g,
-    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c,
-  );
-}
 
 /** A fixed time zone: the page has no script to learn the reader's (Japanese readers get JST). */
 function date(lang: Lang, ms: number): string {
