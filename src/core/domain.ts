@@ -1,5 +1,5 @@
 // The userland punycode package ("punycode/"), not Node's deprecated built-in of the same name.
-import punycode from "punycode/";
+import { toASCII, toUnicode } from "punycode/";
 
 /** A mail domain in both forms: ASCII (punycode) for DNS and keys, Unicode for people. */
 export interface MailDomain {
@@ -69,7 +69,7 @@ export function parseMailDomain(input: string): MailDomain {
     throw new InvalidDomain(input, "ip-literal");
   let ascii: string;
   try {
-    ascii = punycode.toASCII(s);
+    ascii = toASCII(s);
   } catch {
     throw new InvalidDomain(input, "bad-character");
   }
@@ -86,7 +86,7 @@ export function parseMailDomain(input: string): MailDomain {
   if (/^[0-9]+$/.test(labels[labels.length - 1])) throw new InvalidDomain(input, "ip-literal");
   let unicode: string;
   try {
-    unicode = punycode.toUnicode(ascii);
+    unicode = toUnicode(ascii);
   } catch {
     unicode = ascii;
   }

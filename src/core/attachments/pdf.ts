@@ -2,7 +2,7 @@ import { ascii, asciiBytes, indexOf, lastIndexOf, Malformed } from "./bytes";
 import { type InspectContext, plainResult, protectedResult, unreadable } from "./context";
 import { inflateCapped } from "./inflate";
 import { opensWithoutPassword } from "./pdfcrypto";
-import { get, name, num, PdfParser, type PdfValue, str } from "./pdfsyntax";
+import { get, name, num, parsePdfValue, type PdfValue, str } from "./pdfsyntax";
 import type { ByteSource } from "./source";
 import type { InspectionResult } from "./types";
 
@@ -22,8 +22,7 @@ function startXref(src: ByteSource): number {
     const tail = src.read(Math.max(0, src.size - span), span);
     const at = lastIndexOf(tail, STARTXREF);
     if (at >= 0) {
-      const p = new PdfParser(tail, at + STARTXREF.length);
-      const v = num(p.value());
+      const v = num(parsePdfValue(tail, at + STARTXREF.length));
       if (v !== undefined) return v;
     }
   }
@@ -39,7 +38,7 @@ function classicSection(src: ByteSource, at: number, ctx: InspectContext): XrefS
     t = indexOf(b, TRAILER);
   }
   if (t < 0) throw new Malformed("xref table without trailer");
-  const trailer = new PdfParser(b, t + TRAILER.length).value();
+  const trailer = parsePdfValue(b, t + TRAILER.length);
   const table = ascii(b, 4, t);
   return {
     trailer,
@@ -95,7 +94,7 @@ function unpredict(data: Uint8Array, columns: number): Uint8Array {
 /** A cross-reference stream (PDF 1.5): its dictionary is the trailer, its data the table. */
 function streamSection(src: ByteSource, at: number, ctx: InspectContext): XrefSection {
   const head = src.read(at, WINDOW);
-  const obj = new PdfParser(head).value();
+  const obj = parsePdfValue(head);
   if (obj.t !== "dict" || name(get(obj, "Type")) !== "XRef" || obj.streamAt === undefined)
     throw new Malformed("startxref points at neither a table nor an xref stream");
   const length = num(get(obj, "Length")) ?? 0;
@@ -163,8 +162,7 @@ function encryptDictionary(
   if (ref.t !== "ref") throw new Malformed("bad /Encrypt entry");
   for (const s of sections) {
     const at = s.offsetOf(ref.n);
-    if (at !== undefined)
-      return new PdfParser(src.read(at, Math.min(WINDOW, ctx.limits.maxDirectoryBytes))).value();
+    if (at !== undefined) return parsePdfValue(src.read(at, Math.min(WINDOW, ctx.limits.maxDirectoryBytes)));
   }
   throw new Malformed(`encryption dictionary ${ref.n} ${ref.g} R not found`);
 }

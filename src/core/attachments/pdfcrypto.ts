@@ -1,4 +1,4 @@
-import { cbc } from "@noble/ciphers/aes";
+import { aes128CbcEncrypt } from "./aes";
 import { concat } from "./bytes";
 import { md5, sha256, sha384, sha512 } from "./digest";
 
@@ -60,7 +60,7 @@ function hash2B(password: Uint8Array, salt: Uint8Array, udata: Uint8Array): Uint
     const one = concat([password, k, udata]);
     const k1 = new Uint8Array(one.length * 64);
     for (let r = 0; r < 64; r++) k1.set(one, r * one.length);
-    const e = cbc(k.subarray(0, 16), k.subarray(16, 32), { disablePadding: true }).encrypt(k1);
+    const e = aes128CbcEncrypt(k.subarray(0, 16), k.subarray(16, 32), k1);
     let sum = 0;
     for (let j = 0; j < 16; j++) sum += e[j];
     const h = sum % 3;

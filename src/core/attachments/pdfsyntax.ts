@@ -16,78 +16,77 @@ const WS = new Set([0x00, 0x09, 0x0a, 0x0c, 0x0d, 0x20]);
 const DELIM = new Set([0x28, 0x29, 0x3c, 0x3e, 0x5b, 0x5d, 0x7b, 0x7d, 0x2f, 0x25]);
 const MAX_NESTING = 32;
 
-/** A small PDF object parser over a byte window; it never reads outside the window. */
-export class PdfParser {
-  constructor(
-    readonly b: Uint8Array,
-    public at = 0,
-  ) {}
-
-  private skipSpace(): void {
-    while (this.at < this.b.length) {
-      const c = this.b[this.at];
-      if (WS.has(c)) this.at++;
+/**
+ * Reads one PDF object from `b` at `at`: `n g R` becomes a reference, `n g obj` is read as the object
+ * it wraps. A small parser over a byte window that never reads outside it. (Closures, not a class:
+ * the minifier shortens local names but not property names, and this is in the size-capped event
+ * bundle.)
+ */
+export function parsePdfValue(b: Uint8Array, at = 0): PdfValue {
+  function skipSpace(): void {
+    while (at < b.length) {
+      const c = b[at];
+      if (WS.has(c)) at++;
       else if (c === 0x25 /* % comment */) {
-        while (this.at < this.b.length && this.b[this.at] !== 0x0a && this.b[this.at] !== 0x0d) this.at++;
+        while (at < b.length && b[at] !== 0x0a && b[at] !== 0x0d) at++;
       } else break;
     }
   }
 
-  private regular(): string {
+  function regular(): string {
     let s = "";
-    while (this.at < this.b.length && !WS.has(this.b[this.at]) && !DELIM.has(this.b[this.at]))
-      s += String.fromCharCode(this.b[this.at++]);
+    while (at < b.length && !WS.has(b[at]) && !DELIM.has(b[at])) s += String.fromCharCode(b[at++]);
     return s;
   }
 
   /** Reads the next object; `n g R` becomes a reference, `n g obj` is read as the object it wraps. */
-  value(depth = 0): PdfValue {
+  function value(depth: number): PdfValue {
     if (depth > MAX_NESTING) throw new Malformed("PDF objects nested too deep");
-    this.skipSpace();
-    if (this.at >= this.b.length) throw new Malformed("PDF object ends early");
-    const c = this.b[this.at];
+    skipSpace();
+    if (at >= b.length) throw new Malformed("PDF object ends early");
+    const c = b[at];
     if (c === 0x2f) {
-      this.at++;
+      at++;
       return {
         t: "name",
-        v: this.regular().replace(/#([0-9a-fA-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16))),
+        v: regular().replace(/#([0-9a-fA-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16))),
       };
     }
-    if (c === 0x3c && this.b[this.at + 1] === 0x3c) return this.dict(depth);
-    if (c === 0x3c) return this.hexString();
-    if (c === 0x28) return this.literalString();
+    if (c === 0x3c && b[at + 1] === 0x3c) return dict(depth);
+    if (c === 0x3c) return hexString();
+    if (c === 0x28) return literalString();
     if (c === 0x5b) {
-      this.at++;
+      at++;
       const v: PdfValue[] = [];
       for (;;) {
-        this.skipSpace();
-        if (this.at >= this.b.length) throw new Malformed("PDF array ends early");
-        if (this.b[this.at] === 0x5d) {
-          this.at++;
+        skipSpace();
+        if (at >= b.length) throw new Malformed("PDF array ends early");
+        if (b[at] === 0x5d) {
+          at++;
           return { t: "arr", v };
         }
-        v.push(this.value(depth + 1));
+        v.push(value(depth + 1));
       }
     }
-    const word = this.regular();
+    const word = regular();
     if (word === "") {
-      this.at++;
+      at++;
       return { t: "kw", v: String.fromCharCode(c) };
     }
     if (/^[+-]?(\d+\.?\d*|\.\d+)$/.test(word)) {
       const num = Number(word);
       // Look ahead for "n g R" (reference) or "n g obj" (object header).
       if (/^\d+$/.test(word)) {
-        const save = this.at;
-        this.skipSpace();
-        const g = this.regular();
+        const save = at;
+        skipSpace();
+        const g = regular();
         if (/^\d+$/.test(g)) {
-          this.skipSpace();
-          const k = this.regular();
+          skipSpace();
+          const k = regular();
           if (k === "R") return { t: "ref", n: num, g: Number(g) };
-          if (k === "obj") return this.value(depth + 1);
+          if (k === "obj") return value(depth + 1);
         }
-        this.at = save;
+        at = save;
       }
       return { t: "num", v: num };
     }
@@ -96,68 +95,67 @@ export class PdfParser {
     return { t: "kw", v: word };
   }
 
-  private dict(depth: number): PdfValue {
-    this.at += 2;
+  function dict(depth: number): PdfValue {
+    at += 2;
     const v = new Map<string, PdfValue>();
     for (;;) {
-      this.skipSpace();
-      if (this.at >= this.b.length) throw new Malformed("PDF dictionary ends early");
-      if (this.b[this.at] === 0x3e && this.b[this.at + 1] === 0x3e) {
-        this.at += 2;
+      skipSpace();
+      if (at >= b.length) throw new Malformed("PDF dictionary ends early");
+      if (b[at] === 0x3e && b[at + 1] === 0x3e) {
+        at += 2;
         break;
       }
-      const key = this.value(depth + 1);
+      const key = value(depth + 1);
       if (key.t !== "name") throw new Malformed("PDF dictionary key is not a name");
-      v.set(key.v, this.value(depth + 1));
+      v.set(key.v, value(depth + 1));
     }
     // A stream's data starts after "stream" and one end-of-line.
-    const save = this.at;
-    this.skipSpace();
-    if (this.regular() === "stream") {
-      if (this.b[this.at] === 0x0d) this.at++;
-      if (this.b[this.at] === 0x0a) this.at++;
-      return { t: "dict", v, streamAt: this.at };
+    const save = at;
+    skipSpace();
+    if (regular() === "stream") {
+      if (b[at] === 0x0d) at++;
+      if (b[at] === 0x0a) at++;
+      return { t: "dict", v, streamAt: at };
     }
-    this.at = save;
+    at = save;
     return { t: "dict", v };
   }
 
-  private hexString(): PdfValue {
-    this.at++;
+  function hexString(): PdfValue {
+    at++;
     const digits: number[] = [];
-    while (this.at < this.b.length && this.b[this.at] !== 0x3e) {
-      const c = this.b[this.at++];
+    while (at < b.length && b[at] !== 0x3e) {
+      const c = b[at++];
       const d =
         c >= 0x30 && c <= 0x39 ? c - 0x30 : (c | 0x20) >= 0x61 && (c | 0x20) <= 0x66 ? (c | 0x20) - 0x57 : -1;
       if (d >= 0) digits.push(d);
       else if (!WS.has(c)) throw new Malformed("bad hex string");
     }
-    this.at++;
+    at++;
     if (digits.length % 2) digits.push(0);
     const v = new Uint8Array(digits.length / 2);
     for (let i = 0; i < v.length; i++) v[i] = (digits[2 * i] << 4) | digits[2 * i + 1];
     return { t: "str", v };
   }
 
-  private literalString(): PdfValue {
-    this.at++;
+  function literalString(): PdfValue {
+    at++;
     const out: number[] = [];
     let nest = 1;
-    while (this.at < this.b.length) {
-      let c = this.b[this.at++];
+    while (at < b.length) {
+      let c = b[at++];
       if (c === 0x28) nest++;
       else if (c === 0x29 && --nest === 0) return { t: "str", v: Uint8Array.from(out) };
       else if (c === 0x5c) {
-        c = this.b[this.at++];
+        c = b[at++];
         const esc: Record<number, number> = { 0x6e: 10, 0x72: 13, 0x74: 9, 0x62: 8, 0x66: 12 };
         if (c in esc) c = esc[c];
         else if (c === 0x0d || c === 0x0a) {
-          if (c === 0x0d && this.b[this.at] === 0x0a) this.at++;
+          if (c === 0x0d && b[at] === 0x0a) at++;
           continue;
         } else if (c >= 0x30 && c <= 0x37) {
           let n = c - 0x30;
-          for (let k = 0; k < 2 && this.b[this.at] >= 0x30 && this.b[this.at] <= 0x37; k++)
-            n = n * 8 + this.b[this.at++] - 0x30;
+          for (let k = 0; k < 2 && b[at] >= 0x30 && b[at] <= 0x37; k++) n = n * 8 + b[at++] - 0x30;
           c = n & 0xff;
         }
       }
@@ -165,6 +163,8 @@ export class PdfParser {
     }
     throw new Malformed("PDF string ends early");
   }
+
+  return value(0);
 }
 
 export function get(d: PdfValue | undefined, key: string): PdfValue | undefined {

@@ -1,6 +1,6 @@
-import { LZMA } from "lzma/src/lzma-d.js";
 import { Malformed, startsWith, u64 } from "./bytes";
 import { type InspectContext, plainResult, protectedResult, unreadable } from "./context";
+import { lzmaDecode } from "./lzma";
 import type { ByteSource } from "./source";
 import type { InspectionResult } from "./types";
 
@@ -143,17 +143,9 @@ function unpackHeader(src: ByteSource, info: StreamsInfo, ctx: InspectContext): 
   if (outSize > ctx.limits.maxDirectoryBytes || inSize > ctx.limits.maxDirectoryBytes)
     throw new Unsupported(`header of ${outSize} bytes is over the limit`);
   const packed = src.read(32 + info.packPos, inSize);
-  // The .lzma container LZMA-JS expects: 5 property bytes, then the 64-bit unpacked size.
-  const lz = new Uint8Array(13 + packed.length);
-  lz.set(folder.props[0].subarray(0, 5), 0);
-  let size = outSize;
-  for (let i = 0; i < 8; i++, size = Math.floor(size / 256)) lz[5 + i] = size % 256;
-  lz.set(packed, 13);
-  const out = LZMA.decompress(lz);
-  // LZMA-JS hands back a string when the bytes happen to be valid UTF-8; a 7z header always holds a
-  // zero byte (kEnd), which LZMA-JS never turns into text, so a string here means a broken stream.
-  if (typeof out === "string") throw new Malformed("7z header did not decompress to binary");
-  return Uint8Array.from(out, (x) => x & 0xff);
+  const out = lzmaDecode(folder.props[0], packed, outSize);
+  if (out.length !== outSize) throw new Malformed("7z header is shorter than declared");
+  return out;
 }
 
 class Unsupported extends Error {}
