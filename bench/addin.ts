@@ -72,7 +72,7 @@ runWithHarness(async () => {
 | task pane's initial JavaScript (${paneScripts.length} files, without Office.js from Microsoft's CDN): minified / gzip | ${paneMin.toFixed(0)} KB / ${paneGz.toFixed(0)} KB | gzip ≤ 250 KB ${paneGz <= 250 ? "met" : "NOT met"} |
 | baseline in the same harness: a handler that completes at once, p50 / p99 | ${fmt(percentile(base, 50))} / ${fmt(percentile(base, 99))} ms — on-send p99 is ${(p99 / Math.max(0.001, percentile(base, 99))).toFixed(1)}× the baseline's | |
 
-The on-send time is measured from firing the event to \`event.completed\` in the vm harness (Office calls answered asynchronously, as Outlook does); the size is dominated by the attachment inspector's libraries (LZMA for 7z headers, inflate, the PDF password check's hashes and AES).`;
+The on-send time is measured from firing the event to \`event.completed\` in the vm harness (Office calls answered asynchronously, as Outlook does); the size is mostly the attachment inspector (format readers, LZMA for 7z headers, inflate, the PDF password check's hashes and AES).`;
     console.log(md);
     writeSection("addin", md);
   } finally {
