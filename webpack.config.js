@@ -6,6 +6,7 @@ const HtmlWebpackPlugin = require("html-webpack-plugin");
 const TerserPlugin = require("terser-webpack-plugin");
 
 const publicUrl = (process.env.MAILTLS_PUBLIC_URL || "https://localhost:3000").replace(/\/+$/, "");
+const entraClientId = process.env.MAILTLS_ENTRA_CLIENT_ID || "";
 
 /** TypeScript through ts-loader with the given tsconfig (type-checking is `npm run lint`'s job). */
 const typescript = (configFile, test = /\.tsx?$/) => ({
@@ -24,7 +25,11 @@ const launchEvent = (production) => ({
   resolve: { extensions: [".ts", ".js"] },
   module: typescript("tsconfig.addin.json", /\.ts$/),
   plugins: [
-    new webpack.DefinePlugin({ __MAILTLS_PUBLIC_URL__: JSON.stringify(publicUrl) }),
+    // The service's URL, and the Entra app whose single sign-on token the handlers send it (empty: none).
+    new webpack.DefinePlugin({
+      __MAILTLS_PUBLIC_URL__: JSON.stringify(publicUrl),
+      __MAILTLS_ENTRA_CLIENT_ID__: JSON.stringify(entraClientId),
+    }),
     // The HTML runtime page loads the same file.
     new HtmlWebpackPlugin({
       template: "./src/addin/commands.html",
@@ -66,10 +71,9 @@ const addinPages = (production) => ({
   resolve: { extensions: [".tsx", ".ts", ".js"] },
   module: typescript("tsconfig.pane.json"),
   plugins: [
-    // The Entra app the pane signs in with for OneDrive links (nested app authentication); empty: off.
-    new webpack.DefinePlugin({
-      __MAILTLS_ENTRA_CLIENT_ID__: JSON.stringify(process.env.MAILTLS_ENTRA_CLIENT_ID || ""),
-    }),
+    // The Entra app: single sign-on to the service, and OneDrive links through nested app
+    // authentication; empty: neither.
+    new webpack.DefinePlugin({ __MAILTLS_ENTRA_CLIENT_ID__: JSON.stringify(entraClientId) }),
     new HtmlWebpackPlugin({
       template: "./src/addin/taskpane/taskpane.html",
       filename: "taskpane.html",

@@ -12,7 +12,7 @@ import {
   onSend,
   type SendCompletion,
 } from "./handlers";
-import { officeMail } from "./office";
+import { officeMail, serviceToken } from "./office";
 import { serviceClient } from "./serviceClient";
 
 declare const __MAILTLS_PUBLIC_URL__: string;
@@ -20,7 +20,8 @@ declare const __MAILTLS_PUBLIC_URL__: string;
 function deps(): HandlerDeps {
   return {
     mail: officeMail(),
-    service: serviceClient(__MAILTLS_PUBLIC_URL__),
+    // With an Entra app in the build, calls carry Office's single sign-on token for it.
+    service: serviceClient(__MAILTLS_PUBLIC_URL__, fetch, serviceToken),
     inspect: (b64) => inspectBase64(b64),
   };
 }

@@ -3,6 +3,8 @@
  * callback API promisified, and the requirement-set checks.
  */
 import { type Lang, langFromLocale } from "../core/i18n/lang";
+import { entraClientId } from "./entraClient";
+import type { TokenSource } from "./serviceClient";
 
 export interface AttachmentInfo {
   id: string;
@@ -39,6 +41,26 @@ export function call<T>(fn: (cb: (r: Office.AsyncResult<T>) => void) => void): P
     );
   });
 }
+
+/**
+ * A token for the service from Office's single sign-on (the manifest's WebApplicationInfo, built
+ * with MAILTLS_ENTRA_CLIENT_ID), or undefined where Office cannot give one (no SSO in this client,
+ * nobody signed in, no consent): the call then goes without, and the service's policy decides. No
+ * prompts: event handlers cannot show them, and the pane should not interrupt composing. Office
+ * caches the token itself, so it is asked each time.
+ */
+export async function officeSsoToken(): Promise<string | undefined> {
+  const auth = typeof Office !== "undefined" ? Office.auth : undefined;
+  if (!auth || typeof auth.getAccessToken !== "function") return undefined;
+  try {
+    return await auth.getAccessToken({ allowSignInPrompt: false, allowConsentPrompt: false });
+  } catch {
+    return undefined;
+  }
+}
+
+/** Where the add-in's calls to the service get credentials: Office's SSO when the build names an Entra app. */
+export const serviceToken: TokenSource | undefined = entraClientId() ? officeSsoToken : undefined;
 
 /** The compose item of the current event or pane, through Office.js. */
 export function officeMail(): Mail {

@@ -25,9 +25,32 @@ function deadline<T>(p: Promise<T>, ms: number): Promise<T> {
   });
 }
 
-export function serviceClient(baseUrl: string, fetchFn: typeof fetch = fetch): ServiceClient {
-  const json = async <T>(path: string, init?: RequestInit): Promise<T> => {
-    const res = await fetchFn(baseUrl + path, init);
+/** Where the add-in's credentials for the service come from; undefined: send none. */
+export type TokenSource = () => Promise<string | undefined>;
+
+/** Request headers with `authorization: Bearer …` added when `token` gives one. */
+export async function withToken(
+  headers: Record<string, string>,
+  token?: TokenSource,
+): Promise<Record<string, string>> {
+  const t = token ? await token().catch(() => undefined) : undefined;
+  return t ? { ...headers, authorization: `Bearer ${t}` } : headers;
+}
+
+export function serviceClient(
+  baseUrl: string,
+  fetchFn: typeof fetch = fetch,
+  token?: TokenSource,
+): ServiceClient {
+  // The token is fetched inside each call, so the call's deadline covers it too.
+  const json = async <T>(
+    path: string,
+    init: RequestInit & { headers?: Record<string, string> } = {},
+  ): Promise<T> => {
+    const res = await fetchFn(baseUrl + path, {
+      ...init,
+      headers: await withToken(init.headers ?? {}, token),
+    });
     if (!res.ok) throw new ServiceUnreachable(`${path}: HTTP ${res.status}`);
     return (await res.json()) as T;
   };

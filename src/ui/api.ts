@@ -9,17 +9,20 @@ export class ApiProblem extends Error {
   }
 }
 
-/** GET /api/v1/domains/:domain on this page's own origin, with a timeout; `refresh` probes anew. */
+/**
+ * GET /api/v1/domains/:domain on this page's own origin, with a timeout; `refresh` probes anew;
+ * `headers` carry credentials where the page has them (the add-in's pane).
+ */
 export async function fetchReport(
   domain: string,
   signal?: AbortSignal,
-  opts: { refresh?: boolean } = {},
+  opts: { refresh?: boolean; headers?: Record<string, string> } = {},
 ): Promise<DomainReport> {
   const timeout = AbortSignal.timeout(30000);
   const query = opts.refresh ? "?refresh=true" : "";
   const res = await fetch(`/api/v1/domains/${encodeURIComponent(domain)}${query}`, {
     signal: signal ? anySignal([signal, timeout]) : timeout,
-    headers: { accept: "application/json" },
+    headers: { ...opts.headers, accept: "application/json" },
   });
   const body = await res.json().catch(() => undefined);
   if (!res.ok)

@@ -10,9 +10,10 @@ import { dirname, join } from "node:path";
 import { convert } from "office-addin-manifest-converter";
 import { HANDLER_NAMES } from "../../src/addin/handlerNames";
 
+const CLIENT_ID = "0d2b5e3c-1111-4a4a-9b9b-123456789abc";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { renderManifest } = require("../../scripts/build-manifest.cjs") as {
-  renderManifest(t: string, url: string): string;
+  renderManifest(t: string, url: string, clientId?: string): string;
 };
 
 const ROOT = join(__dirname, "..", "..");
@@ -45,7 +46,12 @@ describe("unified manifest conversion", () => {
     const xmlPath = join(dir, "manifest.xml");
     writeFileSync(
       xmlPath,
-      renderManifest(readFileSync(join(ROOT, "manifest.xml"), "utf8"), "https://mailtls.example.co.jp"),
+      // With an Entra client ID, so that the single sign-on declaration is converted and checked too.
+      renderManifest(
+        readFileSync(join(ROOT, "manifest.xml"), "utf8"),
+        "https://mailtls.example.co.jp",
+        CLIENT_ID,
+      ),
     );
     const out = join(dir, "json");
     await convert(xmlPath, out, false);
@@ -60,6 +66,13 @@ describe("unified manifest conversion", () => {
 
   it("converts, with a Japanese localization file", () => {
     expect(Object.keys(files)).toContain("ja-jp.json");
+  });
+
+  it("carries the Entra app for single sign-on", () => {
+    expect(manifest.webApplicationInfo).toEqual({
+      id: CLIENT_ID,
+      resource: `api://mailtls.example.co.jp/${CLIENT_ID}`,
+    });
   });
 
   it("is valid against the JSON schemas it names", () => {

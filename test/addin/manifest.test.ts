@@ -6,7 +6,7 @@ import { HANDLER_NAMES } from "../../src/addin/handlerNames";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { renderManifest } = require("../../scripts/build-manifest.cjs") as {
-  renderManifest(t: string, url: string): string;
+  renderManifest(t: string, url: string, clientId?: string): string;
 };
 
 const ROOT = join(__dirname, "..", "..");
@@ -97,6 +97,21 @@ describe("manifest.xml", () => {
   it("has every icon size it refers to", () => {
     for (const size of [16, 32, 64, 80, 128])
       expect(() => readFileSync(join(ROOT, "assets", `icon-${size}.png`))).not.toThrow();
+  });
+
+  it("declares the Entra app for single sign-on only when built with a client ID", () => {
+    const id = "0d2b5e3c-1111-4a4a-9b9b-123456789abc";
+    expect(xml).not.toContain("<WebApplicationInfo>");
+    const sso = renderManifest(template, "https://mailtls.example.co.jp:8443", id);
+    const info = [...walk(parser.parse(sso))].find((e) => e.name === "WebApplicationInfo");
+    expect(info).toBeDefined();
+    const text = (name: string) => [...walk(info!.node)].find((e) => e.name === name)?.node;
+    expect(JSON.stringify(text("Id"))).toContain(id);
+    expect(JSON.stringify(text("Resource"))).toContain(`api://mailtls.example.co.jp:8443/${id}`);
+    // After Resources, inside VersionOverrides 1.1, as the schema orders them.
+    expect(sso.indexOf("<WebApplicationInfo>")).toBeGreaterThan(sso.lastIndexOf("</Resources>"));
+    expect(sso.indexOf("<WebApplicationInfo>")).toBeLessThan(sso.indexOf("</VersionOverrides>"));
+    expect(() => renderManifest(template, "https://mailtls.example.co.jp", "not-a-guid")).toThrow(/GUID/);
   });
 
   it("refuses a public URL that is not https", () => {

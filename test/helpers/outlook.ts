@@ -21,6 +21,11 @@ export interface FakeMailbox {
   user?: string;
   requirementSet?: number; // highest supported Mailbox minor version (default 15)
   failAttachments?: boolean;
+  /**
+   * Office's single sign-on (`Office.auth.getAccessToken`): a token, or an error code as Office
+   * rejects with (13001: nobody signed in). Absent: this client has no SSO.
+   */
+  sso?: { token: () => Promise<string> } | { errorCode: number };
 }
 
 export function fakeOffice(box: FakeMailbox) {
@@ -99,7 +104,22 @@ export function fakeOffice(box: FakeMailbox) {
     },
   };
   const max = box.requirementSet ?? 15;
+  const tokenRequests: unknown[] = [];
+  const sso = box.sso;
+  const auth = sso && {
+    getAccessToken: (options?: unknown) => {
+      tokenRequests.push(options);
+      return new Promise<string>((resolve, reject) =>
+        later(() =>
+          "token" in sso
+            ? sso.token().then(resolve, reject)
+            : reject({ code: sso.errorCode, name: "SSO error", message: `error ${sso.errorCode}` }),
+        ),
+      );
+    },
+  };
   const Office = {
+    ...(auth ? { auth } : {}),
     context: {
       displayLanguage: box.displayLanguage ?? "en-US",
       mailbox: { item, userProfile: { emailAddress: box.user ?? "taro@ours.example" } },
@@ -139,5 +159,5 @@ export function fakeOffice(box: FakeMailbox) {
         },
       });
     });
-  return { Office, session, infoBars, associated, fire };
+  return { Office, session, infoBars, associated, fire, tokenRequests };
 }

@@ -1,5 +1,4 @@
-import { createServer, type Server } from "node:http";
-import { exportJWK, generateKeyPair, SignJWT } from "jose";
+import { type EntraStandIn, startEntraStandIn } from "../helpers/entra";
 import { getJson, postJson, type RunningService, startService } from "../helpers/service";
 
 const TENANT = "11111111-2222-3333-4444-555555555555";
@@ -7,43 +6,24 @@ const OTHER_TENANT = "99999999-2222-3333-4444-555555555555";
 const AUDIENCE = "api://mailtls.example.test/0000";
 
 describe("authentication", () => {
-  let jwks: Server;
-  let jwksUrl: string;
-  let sign: (
-    claims: Record<string, unknown>,
-    opts?: { exp?: string; aud?: string; iss?: string },
-  ) => Promise<string>;
+  let entra: EntraStandIn;
+  let sign: EntraStandIn["sign"];
   let svc: RunningService;
 
   beforeAll(async () => {
-    // A local JWKS endpoint stands in for Entra's; tokens are signed with its key.
-    const { publicKey, privateKey } = await generateKeyPair("RS256");
-    const jwk = { ...(await exportJWK(publicKey)), kid: "test-key", alg: "RS256", use: "sig" };
-    jwks = createServer((_req, res) =>
-      res.setHeader("content-type", "application/json").end(JSON.stringify({ keys: [jwk] })),
-    );
-    await new Promise<void>((r) => jwks.listen(0, "127.0.0.1", () => r()));
-    const addr = jwks.address();
-    jwksUrl = `http://127.0.0.1:${typeof addr === "object" && addr ? addr.port : 0}/keys`;
-    sign = (claims, opts = {}) =>
-      new SignJWT(claims)
-        .setProtectedHeader({ alg: "RS256", kid: "test-key" })
-        .setIssuer(opts.iss ?? `https://login.microsoftonline.com/${claims.tid}/v2.0`)
-        .setAudience(opts.aud ?? AUDIENCE)
-        .setIssuedAt()
-        .setExpirationTime(opts.exp ?? "10m")
-        .sign(privateKey);
+    entra = await startEntraStandIn(AUDIENCE);
+    sign = entra.sign;
     svc = await startService({
       MAILTLS_API_KEYS: "key-one,key-two",
       MAILTLS_ADMIN_KEYS: "admin-secret",
       MAILTLS_ENTRA_AUDIENCE: AUDIENCE,
       MAILTLS_ENTRA_TENANTS: TENANT,
-      MAILTLS_ENTRA_JWKS_URL: jwksUrl,
+      MAILTLS_ENTRA_JWKS_URL: entra.jwksUrl,
     });
   });
   afterAll(async () => {
     await svc.close();
-    jwks.close();
+    entra.close();
   });
 
   it("POST /check without credentials is refused, and probes nothing", async () => {

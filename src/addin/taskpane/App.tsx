@@ -10,6 +10,7 @@ import {
 import { useMemo, useState } from "react";
 import { inspectBase64 } from "../../core/attachments";
 import { t } from "../../core/i18n";
+import { serviceToken } from "../office";
 import { serviceClient } from "../serviceClient";
 import { AdviceSection } from "./AdviceSection";
 import { AttachmentsSection } from "./AttachmentsSection";
@@ -31,7 +32,7 @@ export function App() {
   const [itemVersion, setItemVersion] = useState(0);
   const mail = useMemo(() => paneMail(), [itemVersion]);
   // The pane is served by the service itself, so the API is on its own origin.
-  const service = useMemo(() => serviceClient(window.location.origin), []);
+  const service = useMemo(() => serviceClient(window.location.origin, fetch, serviceToken), []);
   const { state, storeReport } = useCompose(mail, service, inspect, () => setItemVersion((v) => v + 1));
   const lang = mail.lang();
   const s = useStyles();

@@ -19,7 +19,7 @@ import {
 import { useRef, useState } from "react";
 import { type Lang, methodLabel, t } from "../../core/i18n";
 import { graphUploader, LinkError, replaceWithLink, type Uploader, uploadBuiltin } from "./linkUpload";
-import { entraClientId } from "./entraClient";
+import { entraClientId } from "../entraClient";
 
 /** MSAL is loaded only when a OneDrive link is made, so the pane's first load stays small. */
 const graphToken = () => import("./naa").then((m) => m.graphToken());

@@ -19,6 +19,8 @@ import { fetchReport } from "../../ui/api";
 import { GradeBadge } from "../../ui/GradeBadge";
 import { MxList } from "../../ui/MxList";
 import type { CompactReport } from "../handlers";
+import { serviceToken } from "../office";
+import { withToken } from "../serviceClient";
 import type { DomainRow } from "./useCompose";
 
 const useStyles = makeStyles({
@@ -53,7 +55,10 @@ function DomainDetails({ lang, row, onReport }: DomainProps) {
     setBusy(true);
     setError(undefined);
     try {
-      const r = await fetchReport(row.domain, undefined, { refresh });
+      const r = await fetchReport(row.domain, undefined, {
+        refresh,
+        headers: await withToken({}, serviceToken),
+      });
       setReport(r);
       if (refresh) await onReport(r);
     } catch {

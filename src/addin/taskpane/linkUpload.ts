@@ -7,6 +7,8 @@ import type { Lang } from "../../core/i18n";
 import type { TenantPolicy } from "../../core/policy";
 import { GraphLinkError, shareViaGraph } from "../graphLinks";
 import { linkBlockHtml, linkBlockText, type SharedLink } from "../../core/linkBlock";
+import { serviceToken } from "../office";
+import { withToken } from "../serviceClient";
 import type { PaneMail } from "./officePane";
 
 export class LinkError extends Error {
@@ -29,18 +31,19 @@ function base64ToBytes(b64: string): Uint8Array<ArrayBuffer> {
  * POST /api/v1/files on the service that serves the pane (the built-in store). XMLHttpRequest,
  * because fetch cannot report upload progress.
  */
-export function uploadBuiltin(
+export async function uploadBuiltin(
   bytes: Uint8Array,
   name: string,
   senderDomain: string | undefined,
   onProgress: (fraction: number) => void,
   signal: AbortSignal,
 ): Promise<SharedLink> {
+  const headers = await withToken({ "content-type": "application/octet-stream" }, serviceToken);
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     const query = `name=${encodeURIComponent(name)}${senderDomain ? `&from=${encodeURIComponent(senderDomain)}` : ""}`;
     xhr.open("POST", `/api/v1/files?${query}`);
-    xhr.setRequestHeader("content-type", "application/octet-stream");
+    for (const [k, v] of Object.entries(headers)) xhr.setRequestHeader(k, v);
     xhr.timeout = 10 * 60 * 1000;
     xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
     xhr.onload = () => {

@@ -6,7 +6,7 @@
  */
 import { createNestablePublicClientApplication, type IPublicClientApplication } from "@azure/msal-browser";
 
-import { entraClientId } from "./entraClient";
+import { entraClientId } from "../entraClient";
 
 const SCOPES = ["Files.ReadWrite"];
 

@@ -1,0 +1,33 @@
+import { createServer } from "node:http";
+import { exportJWK, generateKeyPair, SignJWT } from "jose";
+
+export interface EntraStandIn {
+  /** The JWKS endpoint (MAILTLS_ENTRA_JWKS_URL). */
+  jwksUrl: string;
+  /** A token signed with the stand-in's key; issuer Entra's v2 issuer for `claims.tid` unless given. */
+  sign(claims: Record<string, unknown>, opts?: { exp?: string; aud?: string; iss?: string }): Promise<string>;
+  close(): void;
+}
+
+/** A local JWKS endpoint that stands in for Entra's, and tokens signed with its key. */
+export async function startEntraStandIn(audience: string): Promise<EntraStandIn> {
+  const { publicKey, privateKey } = await generateKeyPair("RS256");
+  const jwk = { ...(await exportJWK(publicKey)), kid: "test-key", alg: "RS256", use: "sig" };
+  const server = createServer((_req, res) =>
+    res.setHeader("content-type", "application/json").end(JSON.stringify({ keys: [jwk] })),
+  );
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+  const addr = server.address();
+  return {
+    jwksUrl: `http://127.0.0.1:${typeof addr === "object" && addr ? addr.port : 0}/keys`,
+    sign: (claims, opts = {}) =>
+      new SignJWT(claims)
+        .setProtectedHeader({ alg: "RS256", kid: "test-key" })
+        .setIssuer(opts.iss ?? `https://login.microsoftonline.com/${String(claims.tid)}/v2.0`)
+        .setAudience(opts.aud ?? audience)
+        .setIssuedAt()
+        .setExpirationTime(opts.exp ?? "10m")
+        .sign(privateKey),
+    close: () => server.close(),
+  };
+}
