@@ -9,6 +9,8 @@ export interface SharedLink {
   expiresAt: string;
   /** The download limit, when the provider has one (the built-in store does, OneDrive does not). */
   maxDownloads?: number;
+  /** The recipient must enter a one-time code mailed to their address (built-in store with a relay). */
+  codeRequired?: boolean;
 }
 
 /** 1234567 → "1.2 MB" (decimal units, as mail clients show sizes). */
@@ -37,14 +39,15 @@ function date(lang: Lang, iso: string): string {
 }
 
 function lines(lang: Lang, l: SharedLink): string[] {
-  const head = [t(lang, "link.block.title", { name: l.name, size: humanSize(l.size) }), l.url];
-  if (!l.expiresAt) return head;
-  return [
-    ...head,
-    l.maxDownloads
-      ? t(lang, "link.block.expires", { date: date(lang, l.expiresAt), n: l.maxDownloads })
-      : t(lang, "link.block.expiresOnly", { date: date(lang, l.expiresAt) }),
-  ];
+  const out = [t(lang, "link.block.title", { name: l.name, size: humanSize(l.size) }), l.url];
+  if (l.expiresAt)
+    out.push(
+      l.maxDownloads
+        ? t(lang, "link.block.expires", { date: date(lang, l.expiresAt), n: l.maxDownloads })
+        : t(lang, "link.block.expiresOnly", { date: date(lang, l.expiresAt) }),
+    );
+  if (l.codeRequired) out.push(t(lang, "link.block.code"));
+  return out;
 }
 
 export function linkBlockText(lang: Lang, l: SharedLink): string {
@@ -60,6 +63,6 @@ export function escapeHtml(s: string): string {
 }
 
 export function linkBlockHtml(lang: Lang, l: SharedLink): string {
-  const [title, url, expires] = lines(lang, l);
-  return `<p>${escapeHtml(title)}<br><a href="${escapeHtml(url)}">${escapeHtml(url)}</a>${expires ? `<br>${escapeHtml(expires)}` : ""}</p>`;
+  const [title, url, ...rest] = lines(lang, l);
+  return `<p>${escapeHtml(title)}<br><a href="${escapeHtml(url)}">${escapeHtml(url)}</a>${rest.map((x) => `<br>${escapeHtml(x)}`).join("")}</p>`;
 }

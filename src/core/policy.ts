@@ -27,6 +27,11 @@ export interface TenantPolicy {
     offerForTls: boolean;
     /** OneDrive links: only the recipients (signed in), anyone in the organisation, or anyone with the link. */
     scope: LinkScope;
+    /**
+     * Built-in links: the recipient proves their address with a one-time code mailed to it before
+     * downloading. Takes effect only when the service has a relay (MAILTLS_SMTP_RELAY).
+     */
+    oneTimeCode: boolean;
   };
 }
 
@@ -43,7 +48,14 @@ export const DEFAULT_POLICY: TenantPolicy = {
   },
   failOpen: true,
   linkProvider: "builtin",
-  links: { expiryHours: 168, maxDownloads: 10, maxFileMb: 100, offerForTls: false, scope: "recipients" },
+  links: {
+    expiryHours: 168,
+    maxDownloads: 10,
+    maxFileMb: 100,
+    offerForTls: false,
+    scope: "recipients",
+    oneTimeCode: true,
+  },
 };
 
 export class PolicyError extends Error {}
@@ -90,9 +102,9 @@ export function parsePolicy(input: unknown, normaliseDomain: (d: string) => stri
     if (!isObject(input.links)) throw new PolicyError("links must be an object");
     for (const [k, v] of Object.entries(input.links)) {
       if (!(k in p.links)) throw new PolicyError(`unknown links setting "${k}"`);
-      if (k === "offerForTls") {
-        if (typeof v !== "boolean") throw new PolicyError("links.offerForTls must be true or false");
-        p.links.offerForTls = v;
+      if (k === "offerForTls" || k === "oneTimeCode") {
+        if (typeof v !== "boolean") throw new PolicyError(`links.${k} must be true or false`);
+        p.links[k] = v;
       } else if (k === "scope") {
         if (!SCOPES.includes(v as LinkScope))
           throw new PolicyError(`links.scope must be one of ${SCOPES.join(", ")}`);

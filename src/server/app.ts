@@ -10,6 +10,7 @@ import { type DomainReport, GRADES, type Grade } from "../core/verdict";
 import { AuthError, createAuthenticator } from "./auth";
 import type { ServerConfig } from "./config";
 import { registerFiles } from "./files/routes";
+import { type Mailer, relayMailer } from "./mailer";
 import { FileStore } from "./files/store";
 import { type Flight, LocalFlight } from "./flight";
 import { createMetrics, type Metrics } from "./metrics";
@@ -32,6 +33,8 @@ export interface AppDeps {
   logStream?: { write(line: string): void };
   /** The download-link store; by default under config.dataDir, closed with the app. */
   files?: FileStore;
+  /** Sends one-time download codes; by default through config.mail's relay, when there is one. */
+  mailer?: Mailer;
 }
 
 /** Hides the local part of e-mail addresses in anything logged. */
@@ -374,7 +377,10 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<App
 
   const files = deps.files ?? new FileStore({ dir: join(config.dataDir, "files"), now: deps.now });
   if (!deps.files) app.addHook("onClose", async () => files.close());
-  await registerFiles(app, { config, store: files, auth, policy: config.policy });
+  const mailer =
+    deps.mailer ?? (config.mail ? relayMailer(config.mail.relayUrl, config.mail.from) : undefined);
+  if (!deps.mailer && mailer) app.addHook("onClose", async () => mailer.close());
+  await registerFiles(app, { config, store: files, auth, policy: config.policy, mailer });
 
   app.get("/healthz", { schema: { hide: true } }, async () => ({ status: "ok" }));
   app.get("/readyz", { schema: { hide: true } }, async (_req, reply) => {

@@ -20,6 +20,8 @@ export interface ServerConfig {
   apiKeys: string[];
   adminKeys: string[];
   entra?: { issuer: string; audience: string; tenants: string[]; jwksUrl: string };
+  /** The relay one-time download codes are sent through, and their sender; absent: no codes. */
+  mail?: { relayUrl: string; from: string };
   ttlSeconds: Record<Grade, number>;
   /** Refresh an entry in the background when it expires within this many seconds and was asked for recently. */
   refreshAheadSeconds: number;
@@ -86,6 +88,26 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Serve
       jwksUrl: env.MAILTLS_ENTRA_JWKS_URL || "https://login.microsoftonline.com/common/discovery/v2.0/keys",
     };
   }
+  let mail: ServerConfig["mail"];
+  if (env.MAILTLS_SMTP_RELAY) {
+    const relayUrl = env.MAILTLS_SMTP_RELAY;
+    let url: URL;
+    try {
+      url = new URL(relayUrl);
+    } catch {
+      throw new ConfigError(
+        `MAILTLS_SMTP_RELAY="${relayUrl}" is not a URL (smtp://host:port or smtps://host:port)`,
+      );
+    }
+    if (url.protocol !== "smtp:" && url.protocol !== "smtps:")
+      throw new ConfigError(`MAILTLS_SMTP_RELAY must be smtp:// or smtps://, not ${url.protocol}`);
+    const from = env.MAILTLS_MAIL_FROM ?? "";
+    if (!/^[^\s@<>]+@[^\s@<>]+$/.test(from))
+      throw new ConfigError(
+        `MAILTLS_MAIL_FROM must be the codes' sender address (with MAILTLS_SMTP_RELAY), not "${from}"`,
+      );
+    mail = { relayUrl, from };
+  }
   return {
     host,
     port,
@@ -99,6 +121,7 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Serve
     apiKeys: list(env, "MAILTLS_API_KEYS"),
     adminKeys: list(env, "MAILTLS_ADMIN_KEYS"),
     entra,
+    mail,
     ttlSeconds,
     refreshAheadSeconds: envInt(env, "MAILTLS_REFRESH_AHEAD_SECONDS", 600, 0, 24 * 3600),
     defaultWaitMs: envInt(env, "MAILTLS_DEFAULT_WAIT_MS", 2500, 0, 60000),

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import type { Browser, BrowserContext } from "playwright-core";
 import { ARTIFACTS, ensurePagesBuilt, launchChromium } from "../helpers/browser";
 import { FIXTURES } from "../helpers/fixtures";
+import { codeFor, freshAddress, RELAY } from "../helpers/relayInbox";
 import { type RunningService, startService } from "../helpers/service";
 
 jest.setTimeout(180000);
@@ -119,5 +120,55 @@ describe("download links from the task pane (built-in store)", () => {
     expect(body).toContain("有効期限: ");
     expect(body).toContain("（ダウンロードは 2 回まで）");
     await page.screenshot({ path: join(ARTIFACTS, "link-replaced-ja.png"), animations: "disabled" });
+  });
+});
+
+describe("download links with one-time codes (a relay on the service)", () => {
+  let svc: RunningService;
+  let browser: Browser;
+  let context: BrowserContext;
+  beforeAll(async () => {
+    const dist = ensurePagesBuilt();
+    const dir = mkdtempSync(join(tmpdir(), "mailtls-links-code-"));
+    svc = await startService({ MAILTLS_DATA_DIR: join(dir, "data"), ...RELAY }, { staticRoot: dist });
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await svc?.close();
+  });
+
+  it("the link is for the recipients only: the block says so, and a code mailed to the recipient opens it", async () => {
+    const tanaka = freshAddress("notls.test");
+    context = await browser.newContext({ locale: "en-US", viewport: { width: 1280, height: 900 } });
+    await context.route("https://appsforoffice.microsoft.com/**", (r) => r.abort());
+    const page = await context.newPage();
+    await page.goto(`${svc.url}/addin/playground.html?lang=en`);
+    await page.getByTestId("to-input").fill(tanaka);
+    await page.getByTestId("to-input").press("Enter");
+    await page.getByTestId("attach-input").setInputFiles(join(FIXTURES, "plain.pdf"));
+    await page.getByTestId("open-pane-button").click();
+    const pane = page.frameLocator('[data-testid="taskpane-frame"]');
+    await pane.locator('[data-domain="notls.test"][data-grade="no-tls"]').waitFor();
+    await pane.getByRole("button", { name: "Replace plain.pdf with a download link" }).click();
+    await pane.getByText("plain.pdf was replaced by a download link in the message.").waitFor();
+    const body = await page.getByTestId("body-input").inputValue();
+    expect(body).toContain("To download, enter the code that will be mailed to the address");
+    const token = /\/d\/([A-Za-z0-9_-]{43})/.exec(body)?.[1] as string;
+
+    // The recipient, in the same browser: the page asks for the address, the code comes by mail.
+    const landing = await context.newPage();
+    await landing.goto(`${svc.url}/d/${token}`);
+    await landing.getByLabel("E-mail address").fill(tanaka);
+    await landing.getByRole("button", { name: "Send me a code" }).click();
+    await landing.getByLabel("Code (6 digits)").fill(await codeFor(tanaka));
+    const [download] = await Promise.all([
+      landing.waitForEvent("download"),
+      landing.getByRole("button", { name: "Verify and download" }).click(),
+    ]);
+    const saved = await download.path();
+    expect(sha(readFileSync(saved as string))).toBe(sha(readFileSync(join(FIXTURES, "plain.pdf"))));
+    await landing.screenshot({ path: join(ARTIFACTS, "link-code-en.png"), animations: "disabled" });
   });
 });

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# up.sh - start the whole harness: test PKI (if missing), DNS, 10 postfix MXes, and (in parallel with
+# up.sh - start the whole harness: test PKI (if missing), DNS, 10 postfix MXes, a relay, and (in parallel with
 # the MXes) the MTA-STS policy server 127.0.0.40:443 plus the DNSSEC servers (knotd 127.0.0.57,
 # validating unbound 127.0.0.56).
 # Env: RUN (default ${TMPDIR:-/tmp}/mailtls-harness), PKI (default <script dir>/pki)
@@ -65,6 +65,18 @@ for line in "${INSTANCES[@]}"; do
   fi
   pids+=($!)
 done
+# The outgoing relay the service sends one-time download codes through (MAILTLS_SMTP_RELAY): it
+# accepts mail for any domain from loopback and delivers it to one maildir, $RUN/postfix/relay.test/mail/inbox.
+relay_mail=$POSTFIX_BASE/relay.test/mail
+mkdir -p "$relay_mail" && chown postfix:postfix "$relay_mail"
+export EXTRA_ADDRS=""
+"$HERE/start-postfix.sh" relay.test 127.0.0.41 notls \
+  "smtpd_relay_restrictions = permit_mynetworks, reject" \
+  "smtpd_recipient_restrictions = permit_mynetworks, reject" \
+  "virtual_mailbox_domains = static:all" "virtual_mailbox_base = $relay_mail" \
+  "virtual_mailbox_maps = static:inbox/" \
+  "virtual_uid_maps = static:$(id -u postfix)" "virtual_gid_maps = static:$(id -g postfix)" &
+pids+=($!)
 rc=0; for p in "${pids[@]}"; do wait "$p" || rc=1; done
 T2=$(date +%s.%N)
 printf 'timing: dns %.2fs, %d postfix instances + mta-sts + dnssec (parallel) %.2fs, total %.2fs\n' \

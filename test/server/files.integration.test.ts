@@ -3,113 +3,22 @@ import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DEFAULT_POLICY, type TenantPolicy } from "../../src/core/policy";
-import { type App, buildApp } from "../../src/server/app";
-import { serverConfigFromEnv } from "../../src/server/config";
-import { FileStore } from "../../src/server/files/store";
-import { memoryStore } from "../../src/server/store/memory";
+import {
+  type Answer,
+  answer,
+  closeAllFileServices,
+  PUBLIC_URL,
+  startFileService,
+  type Svc,
+  TOKEN_RE,
+} from "../helpers/filesService";
 
 /**
  * The built-in download-link store over real HTTP: no probes (the prober refuses), each test with its
  * own data directory and a clock it can move.
  */
 
-const PUBLIC_URL = "https://files.example.test";
-const TOKEN_RE = /^[A-Za-z0-9_-]{43}$/;
-
-interface Svc {
-  app: App;
-  url: string;
-  dir: string;
-  files: FileStore;
-  clock: { now: number };
-  upload(body: Buffer | string, query?: string, headers?: Record<string, string>): Promise<Answer>;
-  close(): Promise<void>;
-}
-
-interface Answer {
-  status: number;
-  headers: Headers;
-  body: any;
-  bytes: Buffer;
-}
-
-const running: Svc[] = [];
-afterEach(async () => {
-  for (const s of running.splice(0)) await s.close();
-});
-
-async function answer(res: Response): Promise<Answer> {
-  const bytes = Buffer.from(await res.arrayBuffer());
-  let body: unknown = bytes.toString("utf8");
-  try {
-    body = JSON.parse(body as string);
-  } catch {
-    /* a page or a file */
-  }
-  return { status: res.status, headers: res.headers, body, bytes };
-}
-
-async function start(
-  opts: {
-    links?: Partial<TenantPolicy["links"]>;
-    linkProvider?: TenantPolicy["linkProvider"];
-    env?: Record<string, string>;
-    dataDir?: string;
-  } = {},
-): Promise<Svc> {
-  const dir = opts.dataDir ?? mkdtempSync(join(tmpdir(), "mailtls-files-"));
-  const config = serverConfigFromEnv({
-    MAILTLS_PUBLIC_URL: PUBLIC_URL,
-    MAILTLS_LOG_LEVEL: "silent",
-    MAILTLS_DATA_DIR: dir,
-    ...opts.env,
-  } as NodeJS.ProcessEnv);
-  config.policy = {
-    ...DEFAULT_POLICY,
-    linkProvider: opts.linkProvider ?? "builtin",
-    links: { ...DEFAULT_POLICY.links, maxFileMb: 2, ...opts.links },
-  };
-  const clock = { now: Date.UTC(2025, 3, 1, 3, 0, 0) };
-  const files = new FileStore({ dir: join(dir, "files"), now: () => clock.now });
-  const app = await buildApp(config, {
-    store: memoryStore(),
-    prober: {
-      probe: async () => {
-        throw new Error("these tests probe nothing");
-      },
-    },
-    files,
-  });
-  await app.listen({ host: "127.0.0.1", port: 0 });
-  const address = app.server.address();
-  const url = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
-  const svc: Svc = {
-    app,
-    url,
-    dir,
-    files,
-    clock,
-    upload: async (body, query = "name=report.pdf", headers = {}) =>
-      answer(
-        await fetch(`${url}/api/v1/files?${query}`, {
-          method: "POST",
-          headers: { "content-type": "application/octet-stream", ...headers },
-          body,
-        }),
-      ),
-    close: async () => {
-      // Every answer has been read, but the server may not have seen a streamed download finish
-      // yet; such a connection would stay open for fastify's keep-alive timeout (72 s).
-      app.server.closeAllConnections();
-      await app.close();
-      files.close();
-      if (!opts.dataDir) rmSync(dir, { recursive: true, force: true });
-    },
-  };
-  running.push(svc);
-  return svc;
-}
+afterEach(closeAllFileServices);
 
 const sha256 = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 
@@ -135,7 +44,7 @@ function stored(svc: Svc): string[] {
 
 describe("upload and download", () => {
   it("gives back the same bytes, with safe download headers", async () => {
-    const svc = await start();
+    const svc = await startFileService();
     const file = randomBytes(1_500_000); // several chunks on the way in and out
     const up = await svc.upload(file, `name=${encodeURIComponent("見積書 (2025).pdf")}&from=example.co.jp`);
     expect(up.status).toBe(201);
@@ -143,6 +52,7 @@ describe("upload and download", () => {
       token: expect.stringMatching(TOKEN_RE),
       url: `${PUBLIC_URL}/d/${up.body.token}`,
       name: "見積書 (2025).pdf",
+      oneTimeCode: false,
       size: file.length,
       expiresAt: new Date(svc.clock.now + 168 * 3600 * 1000).toISOString(),
       maxDownloads: 10,
@@ -163,7 +73,7 @@ describe("upload and download", () => {
   });
 
   it("makes 43-character base64url tokens (256 bits), all different, and stores only their hash", async () => {
-    const svc = await start();
+    const svc = await startFileService();
     const tokens = new Set<string>();
     for (let i = 0; i < 100; i++) {
       const r = await svc.upload(`file ${i}`, `name=f${i}.txt`);
@@ -184,7 +94,7 @@ describe("upload and download", () => {
   });
 
   it("keeps the JSON API's 64 KB body limit", async () => {
-    const svc = await start();
+    const svc = await startFileService();
     const r = await answer(
       await fetch(`${svc.url}/api/v1/check`, {
         method: "POST",
@@ -200,7 +110,7 @@ describe("the download page", () => {
   const evil = `a<b>&"c'<script>alert(1)</script>.txt`;
 
   it("is in Japanese for a Japanese browser, HTML-escaped, with a POST button and no script", async () => {
-    const svc = await start();
+    const svc = await startFileService();
     const up = await svc.upload(
       "hello",
       `name=${encodeURIComponent(evil)}&from=${encodeURIComponent("担当@例え.jp")}`,
@@ -230,7 +140,7 @@ describe("the download page", () => {
   });
 
   it("is in English otherwise, and opening it uses up nothing", async () => {
-    const svc = await start({ links: { maxDownloads: 2 } });
+    const svc = await startFileService({ links: { maxDownloads: 2 } });
     const up = await svc.upload("hello", `name=${encodeURIComponent(`a<b>&"c'.txt`)}`);
     for (let i = 0; i < 5; i++) {
       const p = await pageOf(svc, up.body.token, "en-US,en;q=0.9,ja;q=0.8");
@@ -246,7 +156,7 @@ describe("the download page", () => {
   });
 
   it("answers 404 pages for unknown links and for things that are not tokens, without touching the store", async () => {
-    const svc = await start();
+    const svc = await startFileService();
     const info = jest.spyOn(svc.files, "info");
     const claim = jest.spyOn(svc.files, "claimDownload");
     for (const t of ["abc", "..%2F..%2Fetc%2Fpasswd", "A".repeat(44), "A".repeat(42) + "="]) {
@@ -267,7 +177,7 @@ describe("the download page", () => {
 
 describe("expiry and download limits", () => {
   it("an expired link answers 410 and downloads nothing", async () => {
-    const svc = await start({ links: { expiryHours: 1 } });
+    const svc = await startFileService({ links: { expiryHours: 1 } });
     const up = await svc.upload("data");
     expect((await pageOf(svc, up.body.token)).status).toBe(200);
     svc.clock.now += 3600 * 1000;
@@ -281,7 +191,7 @@ describe("expiry and download limits", () => {
   });
 
   it("allows exactly maxDownloads downloads, then 410; the file goes after the last one", async () => {
-    const svc = await start({ links: { maxDownloads: 2 } });
+    const svc = await startFileService({ links: { maxDownloads: 2 } });
     const up = await svc.upload("data");
     expect((await download(svc, up.body.token)).status).toBe(200);
     expect((await download(svc, up.body.token)).bytes.toString()).toBe("data");
@@ -294,7 +204,7 @@ describe("expiry and download limits", () => {
   });
 
   it("10 concurrent downloads with a limit of 3: exactly 3 get the file", async () => {
-    const svc = await start({ links: { maxDownloads: 3 } });
+    const svc = await startFileService({ links: { maxDownloads: 3 } });
     const file = randomBytes(300_000);
     const up = await svc.upload(file);
     const all = await Promise.all(Array.from({ length: 10 }, () => download(svc, up.body.token)));
@@ -305,7 +215,7 @@ describe("expiry and download limits", () => {
   });
 
   it("sweep deletes expired and used-up files from disk, and keeps the rest", async () => {
-    const svc = await start({ links: { expiryHours: 2, maxDownloads: 1 } });
+    const svc = await startFileService({ links: { expiryHours: 2, maxDownloads: 1 } });
     const used = await svc.upload("used");
     const expiring = await svc.upload("expiring");
     svc.clock.now += 3600 * 1000;
@@ -322,7 +232,7 @@ describe("expiry and download limits", () => {
 
 describe("bad input", () => {
   it("refuses a missing or empty name, a bad sender domain, an empty file", async () => {
-    const svc = await start();
+    const svc = await startFileService();
     for (const [query, code] of [
       ["", "bad-request"],
       ["name=", "bad-request"],
@@ -341,7 +251,7 @@ describe("bad input", () => {
   });
 
   it("keeps only the last part of a path as the name, and never writes outside its directory", async () => {
-    const svc = await start();
+    const svc = await startFileService();
     for (const name of ["../../etc/passwd", "..\\..\\windows\\win.ini", "/tmp/x/../passwd"]) {
       const r = await svc.upload("data", `name=${encodeURIComponent(name)}`);
       expect(r.status).toBe(201);
@@ -353,7 +263,7 @@ describe("bad input", () => {
   });
 
   it("refuses other content types with 415", async () => {
-    const svc = await start();
+    const svc = await startFileService();
     for (const type of ["application/json", "text/plain", "multipart/form-data; boundary=x", "image/png"]) {
       const r = await svc.upload(type === "application/json" ? "{}" : "data", "name=a.txt", {
         "content-type": type,
@@ -363,7 +273,7 @@ describe("bad input", () => {
   });
 
   it("refuses files over the policy's size with 413, declared or streamed, and keeps nothing", async () => {
-    const svc = await start({ links: { maxFileMb: 1 } });
+    const svc = await startFileService({ links: { maxFileMb: 1 } });
     const declared = await svc.upload(randomBytes(1_000_001), "name=big.bin");
     expect(declared.status).toBe(413);
     expect(declared.body.error.code).toBe("too-large");
@@ -388,7 +298,7 @@ describe("bad input", () => {
   });
 
   it("an upload cut off by the client leaves no file behind", async () => {
-    const svc = await start();
+    const svc = await startFileService();
     const abort = new AbortController();
     let sent = 0;
     const cut = fetch(`${svc.url}/api/v1/files?name=cut.bin`, {
@@ -413,14 +323,14 @@ describe("bad input", () => {
   });
 
   it("answers 503 provider-disabled when the policy does not use the built-in store", async () => {
-    const svc = await start({ linkProvider: "onedrive" });
+    const svc = await startFileService({ linkProvider: "onedrive" });
     const r = await svc.upload("data");
     expect(r.status).toBe(503);
     expect(r.body.error.code).toBe("provider-disabled");
   });
 
   it("needs credentials to upload when API keys are set, but not to download", async () => {
-    const svc = await start({ env: { MAILTLS_API_KEYS: "key-one" } });
+    const svc = await startFileService({ env: { MAILTLS_API_KEYS: "key-one" } });
     const anon = await svc.upload("data");
     expect(anon.status).toBe(401);
     expect(anon.body.error.code).toBe("unauthorized");
@@ -464,7 +374,7 @@ describe("a full disk", () => {
       return;
     }
     mkdirSync(join(mnt, "data"));
-    const svc = await start({ dataDir: join(mnt, "data") });
+    const svc = await startFileService({ dataDir: join(mnt, "data") });
     const r = await svc.upload(randomBytes(1_000_000), "name=big.bin");
     expect(r.status).toBe(507);
     expect(r.body.error.code).toBe("disk-full");
@@ -473,7 +383,6 @@ describe("a full disk", () => {
     expect(small.status).toBe(201);
     expect((await download(svc, small.body.token)).bytes.toString()).toBe("small");
     await svc.close();
-    running.splice(running.indexOf(svc), 1);
     expect(existsSync(join(mnt, "data", "files", "files.db"))).toBe(true);
   });
 });

@@ -47,13 +47,13 @@ type Notice = { intent: "success" | "error" | "info"; text: string };
 
 /** The provider the policy names, if this build can use it (OneDrive needs an Entra app). */
 function uploaderFor(state: ComposeState): Uploader | undefined {
-  if (state.policy.linkProvider === "builtin") return uploadBuiltin;
+  const recipients = state.domains.flatMap((d) => d.addresses);
+  // The built-in store gets the recipients too: with a relay, only they can download (one-time code).
+  if (state.policy.linkProvider === "builtin")
+    return (bytes, name, sender, onProgress, signal) =>
+      uploadBuiltin(bytes, name, sender, onProgress, signal, recipients);
   if (state.policy.linkProvider === "onedrive" && entraClientId())
-    return graphUploader(
-      state.policy,
-      state.domains.flatMap((d) => d.addresses),
-      graphToken,
-    );
+    return graphUploader(state.policy, recipients, graphToken);
   return undefined;
 }
 

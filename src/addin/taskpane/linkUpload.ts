@@ -37,11 +37,16 @@ export async function uploadBuiltin(
   senderDomain: string | undefined,
   onProgress: (fraction: number) => void,
   signal: AbortSignal,
+  /** The message's recipients: with a relay on the service, only they can download. */
+  recipients: string[] = [],
 ): Promise<SharedLink> {
   const headers = await withToken({ "content-type": "application/octet-stream" }, serviceToken);
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
-    const query = `name=${encodeURIComponent(name)}${senderDomain ? `&from=${encodeURIComponent(senderDomain)}` : ""}`;
+    const query =
+      `name=${encodeURIComponent(name)}` +
+      (senderDomain ? `&from=${encodeURIComponent(senderDomain)}` : "") +
+      (recipients.length > 0 ? `&to=${encodeURIComponent(recipients.slice(0, 100).join(","))}` : "");
     xhr.open("POST", `/api/v1/files?${query}`);
     for (const [k, v] of Object.entries(headers)) xhr.setRequestHeader(k, v);
     xhr.timeout = 10 * 60 * 1000;
@@ -53,6 +58,7 @@ export async function uploadBuiltin(
         size?: number;
         expiresAt?: string;
         maxDownloads?: number;
+        oneTimeCode?: boolean;
         error?: { message?: string };
       } = {};
       try {
@@ -67,6 +73,7 @@ export async function uploadBuiltin(
           url: body.url,
           expiresAt: body.expiresAt,
           maxDownloads: body.maxDownloads ?? 0,
+          codeRequired: body.oneTimeCode === true,
         });
       else reject(new LinkError("upload-failed", body.error?.message ?? `HTTP ${xhr.status}`));
     };

@@ -196,6 +196,10 @@ const catalogue = {
     en: "Available until {date} (at most {n} downloads)",
   },
   "link.block.expiresOnly": { ja: "有効期限: {date}", en: "Available until {date}" },
+  "link.block.code": {
+    ja: "ダウンロードの際、このメールを受け取ったアドレスに届く確認コードを入力してください。",
+    en: "To download, enter the code that will be mailed to the address this message reached you at.",
+  },
   "pane.link.replace": { ja: "ダウンロードリンクに置き換え", en: "Replace with a download link" },
   "pane.link.replaceFile": {
     ja: "{name} をダウンロードリンクに置き換え",

@@ -39,6 +39,22 @@ const TEXT = {
     expired: "このリンクは有効期限が切れています",
     exhausted: "このリンクはダウンロード回数の上限に達しました",
     goneText: "ファイルはすでに削除されているか、まもなく削除されます。送信者に再送を依頼してください。",
+    codeIntro:
+      "このファイルは宛先の方だけがダウンロードできます。メールを受け取ったアドレスを入力すると、確認コードをお送りします。",
+    address: "メールアドレス",
+    sendCode: "確認コードを送る",
+    codeSent:
+      "{address} がこのファイルの宛先であれば、確認コードを送りました（有効期限 10 分）。届いたコードを入力してください。",
+    code: "確認コード（6 桁）",
+    verify: "確認してダウンロード",
+    wrongCode: "コードが違うか、有効期限が切れています。もう一度入力するか、新しいコードを送ってください。",
+    tooSoon: "少し待ってから、もう一度コードを送ってください。",
+    tooMany: "このアドレスにはこれ以上コードを送れません。送信者にご連絡ください。",
+    sendFailed: "確認コードを送れませんでした。しばらくしてからもう一度お試しください。",
+    newCode: "新しいコードを送る",
+    mailSubject: "ダウンロードの確認コード: {code}",
+    mailBody:
+      "「{name}」をダウンロードするための確認コードです。\n\n    {code}\n\n10 分間有効です。心当たりのない場合は、このメールを無視してください。",
   },
   en: {
     title: "Download a file",
@@ -56,6 +72,22 @@ const TEXT = {
     expired: "This link has expired",
     exhausted: "This link has been used up",
     goneText: "The file has been or will soon be deleted. Ask the sender to share it again.",
+    codeIntro:
+      "Only the recipients can download this file. Enter the address the message was sent to, and we will mail you a code.",
+    address: "E-mail address",
+    sendCode: "Send me a code",
+    codeSent:
+      "If {address} is a recipient of this file, a code is on its way (valid for 10 minutes). Enter it below.",
+    code: "Code (6 digits)",
+    verify: "Verify and download",
+    wrongCode: "The code is wrong or has expired. Try again, or ask for a new code.",
+    tooSoon: "Please wait a moment before asking for another code.",
+    tooMany: "No more codes can be sent to this address. Please contact the sender.",
+    sendFailed: "The code could not be sent. Please try again later.",
+    newCode: "Send a new code",
+    mailSubject: "Your download code: {code}",
+    mailBody:
+      'Your code to download "{name}":\n\n    {code}\n\nIt is valid for 10 minutes. If you did not ask for it, ignore this message.',
   },
 } as const;
 
@@ -73,6 +105,10 @@ function date(lang: Lang, ms: number): string {
 }
 
 const STYLE = `
+label{display:block;margin:.8rem 0 .3rem;font-weight:600}
+input{font:inherit;padding:.5rem;width:100%;box-sizing:border-box;border:1px solid #8a8a8a;border-radius:4px;margin-bottom:1rem}
+.error{color:#b10e1c}
+@media (prefers-color-scheme:dark){input{background:#1f1f1f;color:#eee}.error{color:#ff99a4}}
 body{font-family:system-ui,"Segoe UI","Hiragino Sans","Yu Gothic UI",sans-serif;margin:0;background:#f5f5f5;color:#242424}
 main{max-width:34rem;margin:3rem auto;padding:1.5rem 2rem;background:#fff;border-radius:8px;box-shadow:0 1px 4px rgba(0,0,0,.15)}
 h1{font-size:1.4rem;margin:0 0 1rem}
@@ -104,8 +140,7 @@ ${body}
 `;
 }
 
-/** The file, its details and a download button (a form POST, see routes.ts). */
-export function downloadPage(lang: Lang, meta: FileMeta, action: string): string {
+function details(lang: Lang, meta: FileMeta): string {
   const t = TEXT[lang];
   const rows: [string, string][] = [
     [t.name, meta.name],
@@ -114,19 +149,92 @@ export function downloadPage(lang: Lang, meta: FileMeta, action: string): string
     [t.expires, date(lang, meta.expiresAt)],
     [t.left, t.left_n.replace("{n}", String(Math.max(0, meta.maxDownloads - meta.downloads)))],
   ];
-  return page(
-    lang,
-    `${t.title}: ${meta.name}`,
-    `<h1>${escapeHtml(t.title)}</h1>
+  return `<h1>${escapeHtml(t.title)}</h1>
 <p>${escapeHtml(t.intro)}</p>
 <dl>
 ${rows.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join("\n")}
-</dl>
+</dl>`;
+}
+
+/** The file, its details and a download button (a form POST, see routes.ts). */
+export function downloadPage(lang: Lang, meta: FileMeta, action: string): string {
+  const t = TEXT[lang];
+  return page(
+    lang,
+    `${t.title}: ${meta.name}`,
+    `${details(lang, meta)}
 <form method="post" action="${escapeHtml(action)}">
 <button type="submit">${escapeHtml(t.button)}</button>
 </form>
 <p class="note">${escapeHtml(t.note)}</p>`,
   );
+}
+
+export type CodeProblem = "too-soon" | "too-many" | "send-failed" | "wrong-code";
+
+function problemText(lang: Lang, p: CodeProblem): string {
+  const t = TEXT[lang];
+  return {
+    "too-soon": t.tooSoon,
+    "too-many": t.tooMany,
+    "send-failed": t.sendFailed,
+    "wrong-code": t.wrongCode,
+  }[p];
+}
+
+/** A link that needs a one-time code: the recipient's address first (`action` is …/code). */
+export function codeRequestPage(lang: Lang, meta: FileMeta, action: string, problem?: CodeProblem): string {
+  const t = TEXT[lang];
+  return page(
+    lang,
+    `${t.title}: ${meta.name}`,
+    `${details(lang, meta)}
+<p>${escapeHtml(t.codeIntro)}</p>
+${problem ? `<p class="error" role="alert">${escapeHtml(problemText(lang, problem))}</p>` : ""}
+<form method="post" action="${escapeHtml(action)}">
+<label for="address">${escapeHtml(t.address)}</label>
+<input id="address" name="address" type="email" autocomplete="email" required maxlength="320">
+<button type="submit">${escapeHtml(t.sendCode)}</button>
+</form>`,
+  );
+}
+
+/** The code form: the same words whether or not the address is a recipient (no one can probe). */
+export function codeEntryPage(
+  lang: Lang,
+  meta: FileMeta,
+  actions: { download: string; code: string },
+  address: string,
+  problem?: CodeProblem,
+): string {
+  const t = TEXT[lang];
+  return page(
+    lang,
+    `${t.title}: ${meta.name}`,
+    `${details(lang, meta)}
+<p>${escapeHtml(t.codeSent.replace("{address}", address))}</p>
+${problem ? `<p class="error" role="alert">${escapeHtml(problemText(lang, problem))}</p>` : ""}
+<form method="post" action="${escapeHtml(actions.download)}">
+<input type="hidden" name="address" value="${escapeHtml(address)}">
+<label for="code">${escapeHtml(t.code)}</label>
+<input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" required maxlength="6">
+<button type="submit">${escapeHtml(t.verify)}</button>
+</form>
+<form method="post" action="${escapeHtml(actions.code)}">
+<input type="hidden" name="address" value="${escapeHtml(address)}">
+<p><button type="submit">${escapeHtml(t.newCode)}</button></p>
+</form>
+<p class="note">${escapeHtml(t.note)}</p>`,
+  );
+}
+
+/** The mail that carries a one-time code (plain text). */
+export function codeMail(lang: Lang, fileName: string, code: string): { subject: string; text: string } {
+  const t = TEXT[lang];
+  return {
+    subject: t.mailSubject.replace("{code}", code),
+    text: t.mailBody.replace("{name}", fileName).replace("{code}", code),
+  };
 }
 
 /** Why there is nothing to download: 404 (unknown link) or 410 (expired, used up). */

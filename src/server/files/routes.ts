@@ -9,7 +9,18 @@ import type { Lang } from "../../core/i18n";
 import type { TenantPolicy } from "../../core/policy";
 import type { createAuthenticator } from "../auth";
 import type { ServerConfig } from "../config";
-import { contentDisposition, downloadPage, langFromAcceptLanguage, PAGE_CSP, unavailablePage } from "./page";
+import type { Mailer } from "../mailer";
+import {
+  codeEntryPage,
+  codeMail,
+  type CodeProblem,
+  codeRequestPage,
+  contentDisposition,
+  downloadPage,
+  langFromAcceptLanguage,
+  PAGE_CSP,
+  unavailablePage,
+} from "./page";
 import { cleanName, FileStoreError, type FileStore, looksLikeToken, type Unavailable } from "./store";
 
 export interface FilesDeps {
@@ -17,6 +28,32 @@ export interface FilesDeps {
   store: FileStore;
   auth: ReturnType<typeof createAuthenticator>;
   policy: TenantPolicy;
+  /** Sends one-time codes; without it links need none. */
+  mailer?: Mailer;
+}
+
+/** At most this many recipients may ask for a code for one file. */
+const MAX_RECIPIENTS = 100;
+const ADDRESS = /^[^\s@<>,;"]{1,64}@[^\s@<>,;"]{1,255}$/;
+
+/** `to`: comma-separated addresses, each with a valid mail domain; lower-cased. Throws with the reason. */
+function parseRecipients(raw: string): string[] {
+  const list = raw
+    .split(",")
+    .map((a) => a.trim().toLowerCase())
+    .filter(Boolean);
+  if (list.length > MAX_RECIPIENTS) throw new Error(`at most ${MAX_RECIPIENTS} recipients`);
+  for (const a of list) {
+    if (!ADDRESS.test(a)) throw new Error(`"${a}" is not an e-mail address`);
+    parseMailDomain(a.slice(a.lastIndexOf("@") + 1));
+  }
+  return [...new Set(list)];
+}
+
+/** A form field as one string (forms may repeat a field; the first counts). */
+function field(body: unknown, name: string): string {
+  const v = (body as Record<string, unknown> | undefined)?.[name];
+  return typeof v === "string" ? v.trim() : "";
 }
 
 /** Expired and used-up files are deleted this often (and once at start). */
@@ -33,8 +70,9 @@ const uploaded = {
     size: { type: "integer" },
     expiresAt: { type: "string", format: "date-time" },
     maxDownloads: { type: "integer" },
+    oneTimeCode: { type: "boolean", description: "the recipient must enter a code mailed to them" },
   },
-  required: ["token", "url", "name", "size", "expiresAt", "maxDownloads"],
+  required: ["token", "url", "name", "size", "expiresAt", "maxDownloads", "oneTimeCode"],
 } as const;
 
 function fail(reply: FastifyReply, status: number, code: string, message: string) {
@@ -43,7 +81,9 @@ function fail(reply: FastifyReply, status: number, code: string, message: string
 }
 
 export async function registerFiles(app: FastifyInstance, deps: FilesDeps): Promise<void> {
-  const { config, store, auth, policy } = deps;
+  const { config, store, auth, policy, mailer } = deps;
+  // Codes need a relay to send them and a policy that wants them.
+  const codes = mailer !== undefined && policy.links.oneTimeCode;
   const maxBytes = Math.floor(policy.links.maxFileMb * MB);
   // Form actions under the public URL's path, in case the service is published below a prefix.
   const base = new URL(config.publicUrl).pathname.replace(/\/+$/, "");
@@ -71,7 +111,7 @@ export async function registerFiles(app: FastifyInstance, deps: FilesDeps): Prom
     scope.addContentTypeParser(
       "application/x-www-form-urlencoded",
       { parseAs: "string", bodyLimit: 1024 },
-      (_req, _body, done) => done(null, {}),
+      (_req, body, done) => done(null, Object.fromEntries(new URLSearchParams(String(body)))),
     );
     scope.setErrorHandler((err: Error & { code?: string }, _req, reply) => {
       if (err.code === "FST_ERR_CTP_BODY_TOO_LARGE")
@@ -81,7 +121,7 @@ export async function registerFiles(app: FastifyInstance, deps: FilesDeps): Prom
       throw err; // the app's handler answers the rest
     });
 
-    scope.post<{ Querystring: { name: string; from?: string } }>(
+    scope.post<{ Querystring: { name: string; from?: string; to?: string } }>(
       "/api/v1/files",
       {
         bodyLimit: maxBytes,
@@ -92,6 +132,12 @@ export async function registerFiles(app: FastifyInstance, deps: FilesDeps): Prom
             properties: {
               name: { type: "string", minLength: 1, maxLength: 1024, description: "the file's name" },
               from: { type: "string", maxLength: 320, description: "the sender's domain or address" },
+              to: {
+                type: "string",
+                maxLength: 32_000,
+                description:
+                  "the message's recipients, comma-separated: with a relay configured, only they can download, with a one-time code",
+              },
             },
             required: ["name"],
             additionalProperties: false,
@@ -116,9 +162,18 @@ export async function registerFiles(app: FastifyInstance, deps: FilesDeps): Prom
             throw e;
           }
         }
+        let recipients: string[] = [];
+        if (codes && req.query.to) {
+          try {
+            recipients = parseRecipients(req.query.to);
+          } catch (e) {
+            return fail(reply, 400, "bad-request", `to: ${(e as Error).message}`);
+          }
+        }
         const { links } = policy;
         try {
           const { token, meta } = await store.put({
+            recipients,
             name,
             bytes: req.body,
             senderDomain,
@@ -133,6 +188,7 @@ export async function registerFiles(app: FastifyInstance, deps: FilesDeps): Prom
             size: meta.size,
             expiresAt: new Date(meta.expiresAt).toISOString(),
             maxDownloads: meta.maxDownloads,
+            oneTimeCode: meta.needsCode,
           });
         } catch (e) {
           // The client went away mid-upload: nothing was kept, and nobody is left to answer.
@@ -170,23 +226,78 @@ export async function registerFiles(app: FastifyInstance, deps: FilesDeps): Prom
       const info = store.info(token);
       if (!info.ok) return sendUnavailable(req, reply, info.reason);
       const lang = langFromAcceptLanguage(req.headers["accept-language"]);
-      return sendPage(reply, 200, lang, downloadPage(lang, info.meta, `${base}/d/${token}`));
+      const html = info.meta.needsCode
+        ? codeRequestPage(lang, info.meta, `${base}/d/${token}/code`)
+        : downloadPage(lang, info.meta, `${base}/d/${token}`);
+      return sendPage(reply, 200, lang, html);
     });
 
-    scope.post<{ Params: { token: string } }>("/d/:token", { schema: { hide: true } }, async (req, reply) => {
-      const { token } = req.params;
-      if (!looksLikeToken(token)) return sendUnavailable(req, reply, "not-found");
-      const claim = await store.claimDownload(token);
-      if (!claim.ok) return sendUnavailable(req, reply, claim.reason);
-      const { meta, stream } = claim;
-      return reply
-        .header("content-type", meta.contentType)
-        .header("content-disposition", contentDisposition(meta.name))
-        .header("content-length", String(meta.size))
-        .header("x-content-type-options", "nosniff")
-        .header("cache-control", "no-store")
-        .header("content-security-policy", "default-src 'none'; sandbox")
-        .send(stream);
-    });
+    // Codes and guesses are limited per address (IP) beyond the store's own per-recipient limits.
+    const strict = { rateLimit: { max: 20, timeWindow: 60_000 } };
+
+    scope.post<{ Params: { token: string } }>(
+      "/d/:token/code",
+      { schema: { hide: true }, config: strict },
+      async (req, reply) => {
+        const { token } = req.params;
+        if (!looksLikeToken(token)) return sendUnavailable(req, reply, "not-found");
+        const info = store.info(token);
+        if (!info.ok) return sendUnavailable(req, reply, info.reason);
+        const lang = langFromAcceptLanguage(req.headers["accept-language"]);
+        const { meta } = info;
+        const actions = { download: `${base}/d/${token}`, code: `${base}/d/${token}/code` };
+        const address = field(req.body, "address").toLowerCase();
+        if (!meta.needsCode) return sendPage(reply, 200, lang, downloadPage(lang, meta, actions.download));
+        if (!ADDRESS.test(address))
+          return sendPage(reply, 400, lang, codeRequestPage(lang, meta, actions.code));
+        const issued = store.issueCode(token, address);
+        let problem: CodeProblem | undefined;
+        if (issued.ok) {
+          try {
+            if (!mailer) throw new Error("no relay is configured (MAILTLS_SMTP_RELAY)");
+            await mailer.send({ to: address, ...codeMail(lang, meta.name, issued.code) });
+          } catch (err) {
+            req.log.warn({ err }, "sending a one-time download code failed");
+            problem = "send-failed";
+          }
+        } else if (issued.reason === "too-soon" || issued.reason === "too-many") problem = issued.reason;
+        else if (issued.reason !== "not-recipient") return sendUnavailable(req, reply, issued.reason);
+        // A non-recipient sees the same page as a recipient: the form does not tell who they are.
+        const status = problem === "send-failed" ? 503 : problem ? 429 : 200;
+        return sendPage(reply, status, lang, codeEntryPage(lang, meta, actions, address, problem));
+      },
+    );
+
+    scope.post<{ Params: { token: string } }>(
+      "/d/:token",
+      { schema: { hide: true }, config: strict },
+      async (req, reply) => {
+        const { token } = req.params;
+        if (!looksLikeToken(token)) return sendUnavailable(req, reply, "not-found");
+        const info = store.info(token);
+        if (!info.ok) return sendUnavailable(req, reply, info.reason);
+        if (info.meta.needsCode) {
+          // Only a recipient's right code opens it; every try spends one of the code's attempts.
+          const lang = langFromAcceptLanguage(req.headers["accept-language"]);
+          const address = field(req.body, "address").toLowerCase();
+          const actions = { download: `${base}/d/${token}`, code: `${base}/d/${token}/code` };
+          if (!address) return sendPage(reply, 403, lang, codeRequestPage(lang, info.meta, actions.code));
+          const checked = store.checkCode(token, address, field(req.body, "code"));
+          if (!checked.ok)
+            return sendPage(reply, 403, lang, codeEntryPage(lang, info.meta, actions, address, "wrong-code"));
+        }
+        const claim = await store.claimDownload(token);
+        if (!claim.ok) return sendUnavailable(req, reply, claim.reason);
+        const { meta, stream } = claim;
+        return reply
+          .header("content-type", meta.contentType)
+          .header("content-disposition", contentDisposition(meta.name))
+          .header("content-length", String(meta.size))
+          .header("x-content-type-options", "nosniff")
+          .header("cache-control", "no-store")
+          .header("content-security-policy", "default-src 'none'; sandbox")
+          .send(stream);
+      },
+    );
   });
 }

@@ -1,5 +1,5 @@
 import Database from "better-sqlite3";
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, randomBytes, randomInt, timingSafeEqual } from "node:crypto";
 import { existsSync, mkdirSync, type ReadStream } from "node:fs";
 import { open, readdir, rename, stat, unlink } from "node:fs/promises";
 import { join } from "node:path";
@@ -36,7 +36,20 @@ export interface FileMeta {
   expiresAt: number;
   maxDownloads: number;
   downloads: number;
+  /** The download needs a one-time code mailed to one of the recipients the sender named. */
+  needsCode: boolean;
 }
+
+/** One-time codes: how long one is valid, how many guesses it allows, how many a recipient may ask for. */
+export const CODE_TTL_MS = 10 * 60 * 1000;
+export const CODE_MAX_ATTEMPTS = 5;
+export const CODE_MAX_SENDS = 5;
+/** The least time between two codes for the same recipient and file. */
+export const CODE_RESEND_MS = 30 * 1000;
+
+export type IssueResult =
+  { ok: true; code: string } | { ok: false; reason: "not-recipient" | "too-soon" | "too-many" | Unavailable };
+export type CheckResult = { ok: true } | { ok: false; reason: "wrong-code" | "no-code" };
 
 export type Unavailable = "not-found" | "expired" | "exhausted";
 
@@ -48,6 +61,8 @@ export interface PutInput {
   expiresAt: number;
   maxDownloads: number;
   maxBytes: number;
+  /** Addresses that may ask for a one-time code; absent or empty: the link needs none. */
+  recipients?: string[];
 }
 
 export type InfoResult = { ok: true; meta: FileMeta } | { ok: false; reason: Unavailable };
@@ -81,6 +96,15 @@ interface Row {
   expires_at: number;
   max_downloads: number;
   downloads: number;
+  recipients: string | null;
+}
+
+interface CodeRow {
+  code_hash: string;
+  expires_at: number;
+  attempts: number;
+  sends: number;
+  sent_at: number;
 }
 
 function toMeta(r: Row): FileMeta {
@@ -93,7 +117,23 @@ function toMeta(r: Row): FileMeta {
     expiresAt: r.expires_at,
     maxDownloads: r.max_downloads,
     downloads: r.downloads,
+    needsCode: recipientsOf(r).length > 0,
   };
+}
+
+function recipientsOf(r: Row): string[] {
+  if (!r.recipients) return [];
+  try {
+    const list: unknown = JSON.parse(r.recipients);
+    return Array.isArray(list) ? list.filter((x): x is string => typeof x === "string") : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Codes are kept only as a hash bound to the file and the address. */
+function codeHash(hash: string, address: string, code: string): string {
+  return createHash("sha256").update(`${hash}\n${address}\n${code}`).digest("hex");
 }
 
 function hashOf(token: string): string {
@@ -129,11 +169,38 @@ function prepare(db: Database.Database) {
       downloads INTEGER NOT NULL DEFAULT 0
     );
     CREATE INDEX IF NOT EXISTS files_expiry ON files (expires_at);
+    CREATE TABLE IF NOT EXISTS codes (
+      hash TEXT NOT NULL,
+      address TEXT NOT NULL,
+      code_hash TEXT NOT NULL,
+      expires_at INTEGER NOT NULL,
+      attempts INTEGER NOT NULL DEFAULT 0,
+      sends INTEGER NOT NULL DEFAULT 0,
+      sent_at INTEGER NOT NULL,
+      PRIMARY KEY (hash, address)
+    );
   `);
+  // Stores made before one-time codes existed gain the column.
+  const columns = db.prepare<[], { name: string }>("PRAGMA table_info(files)").all();
+  if (!columns.some((c) => c.name === "recipients")) db.exec("ALTER TABLE files ADD COLUMN recipients TEXT");
   return {
     insert: db.prepare(`INSERT INTO files
-      (hash, name, size, content_type, sender_domain, created_at, expires_at, max_downloads)
-      VALUES (@hash, @name, @size, @contentType, @senderDomain, @createdAt, @expiresAt, @maxDownloads)`),
+      (hash, name, size, content_type, sender_domain, created_at, expires_at, max_downloads, recipients)
+      VALUES (@hash, @name, @size, @contentType, @senderDomain, @createdAt, @expiresAt, @maxDownloads,
+              @recipients)`),
+    getCode: db.prepare<[string, string], CodeRow>("SELECT * FROM codes WHERE hash = ? AND address = ?"),
+    putCode: db.prepare(`INSERT INTO codes (hash, address, code_hash, expires_at, attempts, sends, sent_at)
+      VALUES (@hash, @address, @codeHash, @expiresAt, 0, 1, @now)
+      ON CONFLICT (hash, address) DO UPDATE SET code_hash = @codeHash, expires_at = @expiresAt,
+        attempts = 0, sends = sends + 1, sent_at = @now`),
+    // Counted before the comparison, in one statement: parallel guesses cannot share an attempt.
+    attempt: db.prepare<[string, string, number, number], CodeRow>(
+      `UPDATE codes SET attempts = attempts + 1
+       WHERE hash = ? AND address = ? AND attempts < ? AND expires_at > ? RETURNING *`,
+    ),
+    // Used: the code cannot be used again (the row stays, so the send count still holds).
+    spend: db.prepare<[string, string]>("UPDATE codes SET expires_at = 0 WHERE hash = ? AND address = ?"),
+    removeCodes: db.prepare<[string]>("DELETE FROM codes WHERE hash = ?"),
     get: db.prepare<[string], Row>("SELECT * FROM files WHERE hash = ?"),
     // One statement: the check and the increment cannot be split by another download.
     claim: db.prepare<[string, number], Row>(
@@ -231,9 +298,21 @@ export class FileStore {
       expiresAt: input.expiresAt,
       maxDownloads: input.maxDownloads,
       downloads: 0,
+      needsCode: (input.recipients ?? []).length > 0,
     };
+    const recipients = [...new Set((input.recipients ?? []).map((a) => a.toLowerCase()))];
     try {
-      sql.insert.run({ hash, ...meta, senderDomain: meta.senderDomain ?? null });
+      sql.insert.run({
+        hash,
+        name: meta.name,
+        size: meta.size,
+        contentType: meta.contentType,
+        senderDomain: meta.senderDomain ?? null,
+        createdAt: meta.createdAt,
+        expiresAt: meta.expiresAt,
+        maxDownloads: meta.maxDownloads,
+        recipients: recipients.length > 0 ? JSON.stringify(recipients) : null,
+      });
     } catch (e) {
       await removeQuietly(this.pathOf(hash));
       if (isDiskFull(e)) throw new FileStoreError("disk-full", "no space left for the file's record");
@@ -254,6 +333,48 @@ export class FileStore {
     const row = this.sql().get.get(hashOf(token));
     const reason = this.why(row);
     return reason || !row ? { ok: false, reason: reason ?? "not-found" } : { ok: true, meta: toMeta(row) };
+  }
+
+  /**
+   * A new one-time code for `address`, if the sender named it as a recipient of this file and it has
+   * not asked too often; the caller mails it. A new code replaces the previous one.
+   */
+  issueCode(token: string, address: string): IssueResult {
+    const info = this.info(token);
+    if (!info.ok) return info;
+    const hash = hashOf(token);
+    const sql = this.sql();
+    const row = sql.get.get(hash);
+    const who = address.trim().toLowerCase();
+    if (!row || !recipientsOf(row).includes(who)) return { ok: false, reason: "not-recipient" };
+    const now = this.now();
+    const prev = sql.getCode.get(hash, who);
+    if (prev && prev.sends >= CODE_MAX_SENDS) return { ok: false, reason: "too-many" };
+    if (prev && now - prev.sent_at < CODE_RESEND_MS) return { ok: false, reason: "too-soon" };
+    const code = String(randomInt(0, 1_000_000)).padStart(6, "0");
+    sql.putCode.run({
+      hash,
+      address: who,
+      codeHash: codeHash(hash, who, code),
+      expiresAt: now + CODE_TTL_MS,
+      now,
+    });
+    return { ok: true, code };
+  }
+
+  /** Spends one of the code's attempts; a right code is then used up. */
+  checkCode(token: string, address: string, code: string): CheckResult {
+    if (!looksLikeToken(token)) return { ok: false, reason: "no-code" };
+    const hash = hashOf(token);
+    const who = address.trim().toLowerCase();
+    const sql = this.sql();
+    const row = sql.attempt.get(hash, who, CODE_MAX_ATTEMPTS, this.now());
+    if (!row) return { ok: false, reason: "no-code" };
+    const given = Buffer.from(codeHash(hash, who, code.trim()), "hex");
+    if (!timingSafeEqual(given, Buffer.from(row.code_hash, "hex")))
+      return { ok: false, reason: "wrong-code" };
+    sql.spend.run(hash, who);
+    return { ok: true };
   }
 
   /** Counts one download, if one is left and the link has not expired, and opens the file. */
@@ -291,6 +412,7 @@ export class FileStore {
       await removeQuietly(this.pathOf(hash));
       if (this.closed) return 0;
       sql.remove.run(hash);
+      sql.removeCodes.run(hash);
     }
     await this.sweepLeftovers();
     return done.length;
