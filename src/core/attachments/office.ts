@@ -1,5 +1,5 @@
 import { Malformed, u16, u32 } from "./bytes";
-import { CompoundFile } from "./cfb";
+import { type CompoundFile, openCompoundFile } from "./cfb";
 import { type InspectContext, plainResult, protectedResult, unreadable } from "./context";
 import type { ByteSource } from "./source";
 import type { InspectionResult } from "./types";
@@ -78,7 +78,7 @@ function powerpoint(cfb: CompoundFile): InspectionResult | undefined {
 export function inspectCompoundFile(src: ByteSource, ctx: InspectContext): InspectionResult {
   let cfb: CompoundFile;
   try {
-    cfb = new CompoundFile(src, ctx.limits.maxDirectoryBytes);
+    cfb = openCompoundFile(src, ctx.limits.maxDirectoryBytes);
   } catch (e) {
     if (e instanceof Malformed) return unreadable("ole", `damaged compound file: ${e.message}`);
     throw e;
