@@ -10,7 +10,8 @@ import { createContext, runInContext } from "node:vm";
 import { HANDLER_NAMES } from "../../src/addin/handlerNames";
 import { ensurePagesBuilt } from "../helpers/browser";
 import { fixture } from "../helpers/fixtures";
-import { type FakeMailbox, fakeOffice } from "../helpers/outlook";
+import { loadEventBundle } from "../helpers/eventBundle";
+import type { FakeMailbox } from "../helpers/outlook";
 import { type RunningService, startService } from "../helpers/service";
 
 let svc: RunningService;
@@ -23,27 +24,9 @@ beforeAll(async () => {
 });
 afterAll(() => svc.close());
 
-/** Loads the bundle into a fresh DOM-less context; the baked-in service URL is routed to the test service. */
+/** The built bundle in a DOM-less context; the baked-in service URL is routed to the test service. */
 function load(box: FakeMailbox, serviceUrl = () => svc.url, { noBigInt = false } = {}) {
-  const outlook = fakeOffice(box);
-  const routedFetch = (url: string, init?: RequestInit) =>
-    fetch(url.replace(/^https:\/\/localhost:3000/, serviceUrl()), init);
-  const context = createContext({
-    Office: outlook.Office,
-    fetch: routedFetch,
-    setTimeout,
-    clearTimeout,
-    console,
-  });
-  // An older engine: no BigInt at all (the JavaScript-only runtime is only promised ES2016).
-  if (noBigInt)
-    runInContext(
-      "delete globalThis.BigInt; delete globalThis.BigInt64Array; delete globalThis.BigUint64Array;" +
-        "delete DataView.prototype.setBigUint64; delete DataView.prototype.getBigUint64;",
-      context,
-    );
-  runInContext(bundle, context, { filename: "launchevent.js" });
-  return outlook;
+  return loadEventBundle(bundle, box, { serviceUrl, noBigInt });
 }
 
 describe("launchevent.js", () => {

@@ -8,11 +8,11 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createContext, runInContext } from "node:vm";
 import { ensurePagesBuilt } from "../helpers/browser";
 import { type EntraStandIn, startEntraStandIn } from "../helpers/entra";
 import { fixture } from "../helpers/fixtures";
-import { type FakeMailbox, fakeOffice } from "../helpers/outlook";
+import { loadEventBundle } from "../helpers/eventBundle";
+import type { FakeMailbox } from "../helpers/outlook";
 import { type RunningService, startService } from "../helpers/service";
 
 const CLIENT_ID = "0d2b5e3c-1111-4a4a-9b9b-123456789abc";
@@ -59,20 +59,10 @@ afterAll(async () => {
 });
 
 function load(bundle: string, box: FakeMailbox) {
-  const outlook = fakeOffice(box);
-  const routedFetch = (url: string, init?: RequestInit) => {
-    seen.push(new Headers(init?.headers).get("authorization") ?? undefined);
-    return fetch(url.replace(/^https:\/\/localhost:3000/, svc.url), init);
-  };
-  const context = createContext({
-    Office: outlook.Office,
-    fetch: routedFetch,
-    setTimeout,
-    clearTimeout,
-    console,
+  return loadEventBundle(bundle, box, {
+    serviceUrl: () => svc.url,
+    onFetch: (_url, init) => seen.push(new Headers(init?.headers).get("authorization") ?? undefined),
   });
-  runInContext(bundle, context, { filename: "launchevent.js" });
-  return outlook;
 }
 
 const zipTo = (to: string, sso?: FakeMailbox["sso"]): FakeMailbox => ({

@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Browser, BrowserContext } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { ARTIFACTS, ensurePagesBuilt, launchChromium } from "../helpers/browser";
 import { FIXTURES } from "../helpers/fixtures";
 import { codeFor, freshAddress, RELAY } from "../helpers/relayInbox";
@@ -16,50 +16,70 @@ jest.setTimeout(180000);
 
 const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 
-describe("download links from the task pane (built-in store)", () => {
-  let svc: RunningService;
-  let browser: Browser;
-  let context: BrowserContext;
+/** A service with the built pages (and `env`), and a browser, for the tests of one describe block. */
+function linkService(env: (dir: string) => Record<string, string>) {
+  const s = {} as { svc: RunningService; browser: Browser; context?: BrowserContext };
   beforeAll(async () => {
     const dist = ensurePagesBuilt();
     const dir = mkdtempSync(join(tmpdir(), "mailtls-links-"));
-    const policy = join(dir, "policy.json");
-    writeFileSync(policy, JSON.stringify({ links: { maxDownloads: 2, expiryHours: 24 } }));
-    svc = await startService(
-      { MAILTLS_DATA_DIR: join(dir, "data"), MAILTLS_POLICY_FILE: policy },
-      { staticRoot: dist },
-    );
-    browser = await launchChromium();
+    s.svc = await startService({ MAILTLS_DATA_DIR: join(dir, "data"), ...env(dir) }, { staticRoot: dist });
+    s.browser = await launchChromium();
   });
   afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await svc?.close();
+    await s.context?.close();
+    await s.browser?.close();
+    await s.svc?.close();
+  });
+  return s;
+}
+
+/** The playground with a draft to `to` and plain.pdf attached, and the task pane open on it. */
+async function draftWithFile(
+  s: ReturnType<typeof linkService>,
+  lang: "en" | "ja",
+  to: string,
+  beforeAttach: (page: Page) => Promise<void> = async () => undefined,
+) {
+  await s.context?.close();
+  s.context = await s.browser.newContext({
+    locale: lang === "ja" ? "ja-JP" : "en-US",
+    viewport: { width: 1280, height: 900 },
+  });
+  await s.context.route("https://appsforoffice.microsoft.com/**", (r) => r.abort());
+  const page = await s.context.newPage();
+  await page.goto(`${s.svc.url}/addin/playground.html?lang=${lang}`);
+  await page.getByTestId("to-input").fill(to);
+  await page.getByTestId("to-input").press("Enter");
+  await beforeAttach(page);
+  await page.getByTestId("attach-input").setInputFiles(join(FIXTURES, "plain.pdf"));
+  await page.getByTestId("open-pane-button").click();
+  const pane = page.frameLocator('[data-testid="taskpane-frame"]');
+  await pane.locator(`[data-domain="${to.split("@")[1]}"][data-grade="no-tls"]`).waitFor();
+  return { page, pane };
+}
+
+describe("download links from the task pane (built-in store)", () => {
+  const s = linkService((dir) => {
+    const policy = join(dir, "policy.json");
+    writeFileSync(policy, JSON.stringify({ links: { maxDownloads: 2, expiryHours: 24 } }));
+    return { MAILTLS_POLICY_FILE: policy };
   });
 
   it("turns a file for a no-TLS partner into a link in one click; the link downloads the same bytes, then runs out", async () => {
-    context = await browser.newContext({ locale: "en-US", viewport: { width: 1280, height: 900 } });
-    await context.route("https://appsforoffice.microsoft.com/**", (r) => r.abort());
-    const page = await context.newPage();
-    await page.goto(`${svc.url}/addin/playground.html?lang=en`);
-    await page.getByTestId("to-input").fill("tanaka@notls.test");
-    await page.getByTestId("to-input").press("Enter");
-    await page.getByTestId("body-input").fill("Hello Tanaka-san,\n\nplease find the report.\n\nRegards");
-    // The link goes where the cursor is: after "report." (end of the second paragraph).
-    await page.getByTestId("body-input").evaluate((el) => {
-      const ta = el as unknown as {
-        value: string;
-        setSelectionRange(a: number, b: number): void;
-        focus(): void;
-      };
-      const at = ta.value.indexOf("report.") + "report.".length;
-      ta.focus();
-      ta.setSelectionRange(at, at);
+    const { page, pane } = await draftWithFile(s, "en", "tanaka@notls.test", async (page) => {
+      await page.getByTestId("body-input").fill("Hello Tanaka-san,\n\nplease find the report.\n\nRegards");
+      // The link goes where the cursor is: after "report." (end of the second paragraph).
+      await page.getByTestId("body-input").evaluate((el) => {
+        const ta = el as unknown as {
+          value: string;
+          setSelectionRange(a: number, b: number): void;
+          focus(): void;
+        };
+        const at = ta.value.indexOf("report.") + "report.".length;
+        ta.focus();
+        ta.setSelectionRange(at, at);
+      });
     });
-    await page.getByTestId("attach-input").setInputFiles(join(FIXTURES, "plain.pdf"));
-    await page.getByTestId("open-pane-button").click();
-    const pane = page.frameLocator('[data-testid="taskpane-frame"]');
-    await pane.locator('[data-domain="notls.test"][data-grade="no-tls"]').waitFor();
     await pane.getByRole("button", { name: "Replace plain.pdf with a download link" }).click();
     await pane.getByText("plain.pdf was replaced by a download link in the message.").waitFor();
     await page.screenshot({ path: join(ARTIFACTS, "link-replaced-en.png"), animations: "disabled" });
@@ -73,17 +93,17 @@ describe("download links from the task pane (built-in store)", () => {
     const token = /\/d\/([A-Za-z0-9_-]{43})/.exec(body)?.[1] as string;
 
     // The recipient's side: the page, then the download (a POST), twice; the third is refused.
-    const landing = await fetch(`${svc.url}/d/${token}`, { headers: { "accept-language": "en" } });
+    const landing = await fetch(`${s.svc.url}/d/${token}`, { headers: { "accept-language": "en" } });
     expect(landing.status).toBe(200);
     expect(await landing.text()).toContain("plain.pdf");
     const original = readFileSync(join(FIXTURES, "plain.pdf"));
     for (let i = 0; i < 2; i++) {
-      const dl = await fetch(`${svc.url}/d/${token}`, { method: "POST" });
+      const dl = await fetch(`${s.svc.url}/d/${token}`, { method: "POST" });
       expect(dl.status).toBe(200);
       expect(dl.headers.get("content-disposition")).toContain("attachment");
       expect(sha(new Uint8Array(await dl.arrayBuffer()))).toBe(sha(original));
     }
-    expect((await fetch(`${svc.url}/d/${token}`, { method: "POST" })).status).toBe(410);
+    expect((await fetch(`${s.svc.url}/d/${token}`, { method: "POST" })).status).toBe(410);
 
     // With the file gone, the mail goes through.
     await page.getByTestId("send-button").click();
@@ -91,19 +111,11 @@ describe("download links from the task pane (built-in store)", () => {
   });
 
   it("Japanese: the block is in Japanese, and a cancelled upload changes nothing", async () => {
-    context = await browser.newContext({ locale: "ja-JP", viewport: { width: 1280, height: 900 } });
-    await context.route("https://appsforoffice.microsoft.com/**", (r) => r.abort());
-    // Hold the upload so that it can be cancelled.
-    await context.route("**/api/v1/files**", () => undefined);
-    const page = await context.newPage();
-    await page.goto(`${svc.url}/addin/playground.html?lang=ja`);
-    await page.getByTestId("to-input").fill("tanaka@notls.test");
-    await page.getByTestId("to-input").press("Enter");
-    await page.getByTestId("body-input").fill("田中様\n\n資料をお送りします。");
-    await page.getByTestId("attach-input").setInputFiles(join(FIXTURES, "plain.pdf"));
-    await page.getByTestId("open-pane-button").click();
-    const pane = page.frameLocator('[data-testid="taskpane-frame"]');
-    await pane.locator('[data-domain="notls.test"][data-grade="no-tls"]').waitFor();
+    const { page, pane } = await draftWithFile(s, "ja", "tanaka@notls.test", async (page) => {
+      // Hold the upload so that it can be cancelled.
+      await page.context().route("**/api/v1/files**", () => undefined);
+      await page.getByTestId("body-input").fill("田中様\n\n資料をお送りします。");
+    });
     await pane.getByRole("button", { name: "plain.pdf をダウンロードリンクに置き換え" }).click();
     await pane.getByTestId("link-progress").waitFor();
     await pane.getByRole("button", { name: "キャンセル" }).click();
@@ -112,7 +124,7 @@ describe("download links from the task pane (built-in store)", () => {
     await pane.locator('[data-attachment="plain.pdf"]').waitFor();
 
     // Let uploads through again: the Japanese block.
-    await context.unroute("**/api/v1/files**");
+    await page.context().unroute("**/api/v1/files**");
     await pane.getByRole("button", { name: "plain.pdf をダウンロードリンクに置き換え" }).click();
     await pane.getByText("plain.pdf をダウンロードリンクに置き換え、本文にリンクを入れました。").waitFor();
     const body = await page.getByTestId("body-input").inputValue();
@@ -124,33 +136,11 @@ describe("download links from the task pane (built-in store)", () => {
 });
 
 describe("download links with one-time codes (a relay on the service)", () => {
-  let svc: RunningService;
-  let browser: Browser;
-  let context: BrowserContext;
-  beforeAll(async () => {
-    const dist = ensurePagesBuilt();
-    const dir = mkdtempSync(join(tmpdir(), "mailtls-links-code-"));
-    svc = await startService({ MAILTLS_DATA_DIR: join(dir, "data"), ...RELAY }, { staticRoot: dist });
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await svc?.close();
-  });
+  const s = linkService(() => RELAY);
 
   it("the link is for the recipients only: the block says so, and a code mailed to the recipient opens it", async () => {
     const tanaka = freshAddress("notls.test");
-    context = await browser.newContext({ locale: "en-US", viewport: { width: 1280, height: 900 } });
-    await context.route("https://appsforoffice.microsoft.com/**", (r) => r.abort());
-    const page = await context.newPage();
-    await page.goto(`${svc.url}/addin/playground.html?lang=en`);
-    await page.getByTestId("to-input").fill(tanaka);
-    await page.getByTestId("to-input").press("Enter");
-    await page.getByTestId("attach-input").setInputFiles(join(FIXTURES, "plain.pdf"));
-    await page.getByTestId("open-pane-button").click();
-    const pane = page.frameLocator('[data-testid="taskpane-frame"]');
-    await pane.locator('[data-domain="notls.test"][data-grade="no-tls"]').waitFor();
+    const { page, pane } = await draftWithFile(s, "en", tanaka);
     await pane.getByRole("button", { name: "Replace plain.pdf with a download link" }).click();
     await pane.getByText("plain.pdf was replaced by a download link in the message.").waitFor();
     const body = await page.getByTestId("body-input").inputValue();
@@ -158,8 +148,8 @@ describe("download links with one-time codes (a relay on the service)", () => {
     const token = /\/d\/([A-Za-z0-9_-]{43})/.exec(body)?.[1] as string;
 
     // The recipient, in the same browser: the page asks for the address, the code comes by mail.
-    const landing = await context.newPage();
-    await landing.goto(`${svc.url}/d/${token}`);
+    const landing = await page.context().newPage();
+    await landing.goto(`${s.svc.url}/d/${token}`);
     await landing.getByLabel("E-mail address").fill(tanaka);
     await landing.getByRole("button", { name: "Send me a code" }).click();
     await landing.getByLabel("Code (6 digits)").fill(await codeFor(tanaka));

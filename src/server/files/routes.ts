@@ -235,18 +235,30 @@ export async function registerFiles(app: FastifyInstance, deps: FilesDeps): Prom
     // Codes and guesses are limited per address (IP) beyond the store's own per-recipient limits.
     const strict = { rateLimit: { max: 20, timeWindow: 60_000 } };
 
+    /** A link's file, the page's language and forms, and the address the form sent; undefined when a 404/410 page went. */
+    function linkRequest(req: FastifyRequest<{ Params: { token: string } }>, reply: FastifyReply) {
+      const { token } = req.params;
+      const info = looksLikeToken(token) ? store.info(token) : ({ ok: false, reason: "not-found" } as const);
+      if (!info.ok) {
+        void sendUnavailable(req, reply, info.reason);
+        return undefined;
+      }
+      return {
+        token,
+        meta: info.meta,
+        lang: langFromAcceptLanguage(req.headers["accept-language"]),
+        actions: { download: `${base}/d/${token}`, code: `${base}/d/${token}/code` },
+        address: field(req.body, "address").toLowerCase(),
+      };
+    }
+
     scope.post<{ Params: { token: string } }>(
       "/d/:token/code",
       { schema: { hide: true }, config: strict },
       async (req, reply) => {
-        const { token } = req.params;
-        if (!looksLikeToken(token)) return sendUnavailable(req, reply, "not-found");
-        const info = store.info(token);
-        if (!info.ok) return sendUnavailable(req, reply, info.reason);
-        const lang = langFromAcceptLanguage(req.headers["accept-language"]);
-        const { meta } = info;
-        const actions = { download: `${base}/d/${token}`, code: `${base}/d/${token}/code` };
-        const address = field(req.body, "address").toLowerCase();
+        const link = linkRequest(req, reply);
+        if (!link) return reply;
+        const { token, meta, lang, actions, address } = link;
         if (!meta.needsCode) return sendPage(reply, 200, lang, downloadPage(lang, meta, actions.download));
         if (!ADDRESS.test(address))
           return sendPage(reply, 400, lang, codeRequestPage(lang, meta, actions.code));
@@ -272,19 +284,16 @@ export async function registerFiles(app: FastifyInstance, deps: FilesDeps): Prom
       "/d/:token",
       { schema: { hide: true }, config: strict },
       async (req, reply) => {
-        const { token } = req.params;
-        if (!looksLikeToken(token)) return sendUnavailable(req, reply, "not-found");
-        const info = store.info(token);
-        if (!info.ok) return sendUnavailable(req, reply, info.reason);
-        if (info.meta.needsCode) {
+        const link = linkRequest(req, reply);
+        if (!link) return reply;
+        const { token } = link;
+        if (link.meta.needsCode) {
           // Only a recipient's right code opens it; every try spends one of the code's attempts.
-          const lang = langFromAcceptLanguage(req.headers["accept-language"]);
-          const address = field(req.body, "address").toLowerCase();
-          const actions = { download: `${base}/d/${token}`, code: `${base}/d/${token}/code` };
-          if (!address) return sendPage(reply, 403, lang, codeRequestPage(lang, info.meta, actions.code));
+          const { lang, actions, address, meta } = link;
+          if (!address) return sendPage(reply, 403, lang, codeRequestPage(lang, meta, actions.code));
           const checked = store.checkCode(token, address, field(req.body, "code"));
           if (!checked.ok)
-            return sendPage(reply, 403, lang, codeEntryPage(lang, info.meta, actions, address, "wrong-code"));
+            return sendPage(reply, 403, lang, codeEntryPage(lang, meta, actions, address, "wrong-code"));
         }
         const claim = await store.claimDownload(token);
         if (!claim.ok) return sendUnavailable(req, reply, claim.reason);
