@@ -11,6 +11,7 @@ import { AuthError, createAuthenticator } from "./auth";
 import type { ServerConfig } from "./config";
 import { registerFiles } from "./files/routes";
 import { type Mailer, relayMailer } from "./mailer";
+import { policyFor } from "./policies";
 import { FileStore } from "./files/store";
 import { type Flight, LocalFlight } from "./flight";
 import { createMetrics, type Metrics } from "./metrics";
@@ -336,10 +337,9 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<App
     },
   );
 
-  app.get("/api/v1/policy", { schema: { summary: "The tenant policy the add-in applies" } }, async (req) => {
-    await auth.caller(req);
-    return config.policy;
-  });
+  app.get("/api/v1/policy", { schema: { summary: "The tenant policy the add-in applies" } }, async (req) =>
+    policyFor(config, await auth.caller(req)),
+  );
 
   app.get<{ Querystring: { grade?: Grade; format?: "json" | "csv" } }>(
     "/api/v1/admin/domains",
@@ -380,7 +380,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<App
   const mailer =
     deps.mailer ?? (config.mail ? relayMailer(config.mail.relayUrl, config.mail.from) : undefined);
   if (!deps.mailer && mailer) app.addHook("onClose", async () => mailer.close());
-  await registerFiles(app, { config, store: files, auth, policy: config.policy, mailer });
+  await registerFiles(app, { config, store: files, auth, mailer });
 
   app.get("/healthz", { schema: { hide: true } }, async () => ({ status: "ok" }));
   app.get("/readyz", { schema: { hide: true } }, async (_req, reply) => {

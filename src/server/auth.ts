@@ -69,8 +69,8 @@ export function createAuthenticator(config: ServerConfig) {
         throw new AuthError(403, "tenant-not-allowed", "this tenant is not allowed");
       try {
         await jwtVerify(secret, jwks, {
-          issuer: entra.issuer.replace("{tenant}", tid),
-          audience: entra.audience,
+          issuer: entra.issuers.map((i) => i.replace("{tenant}", tid as string)),
+          audience: entra.audiences,
           clockTolerance: 60,
         });
       } catch (e) {

@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { parseMailDomain } from "../core/domain";
 import { DEFAULT_POLICY, parsePolicy, PolicyError, type TenantPolicy } from "../core/policy";
 import { DEFAULT_TTL_SECONDS, type Grade } from "../core/verdict";
@@ -17,9 +18,12 @@ export interface ServerConfig {
   /** The service's public URL: the origin CORS allows, and the base the add-in's manifest uses. */
   publicUrl: string;
   policy: TenantPolicy;
+  /** Policies of particular Entra tenants (by tenant ID), from MAILTLS_POLICY_DIR; others get `policy`. */
+  tenantPolicies: Record<string, TenantPolicy>;
   apiKeys: string[];
   adminKeys: string[];
-  entra?: { issuer: string; audience: string; tenants: string[]; jwksUrl: string };
+  /** Tokens must name one of the audiences and come from one of the issuers (`{tenant}`: the token's tid). */
+  entra?: { issuers: string[]; audiences: string[]; tenants: string[]; jwksUrl: string };
   /** The relay one-time download codes are sent through, and their sender; absent: no codes. */
   mail?: { relayUrl: string; from: string };
   ttlSeconds: Record<Grade, number>;
@@ -41,21 +45,41 @@ function list(env: NodeJS.ProcessEnv, name: string): string[] {
     .filter(Boolean);
 }
 
-function loadPolicy(path: string | undefined): TenantPolicy {
+const TENANT_FILE = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.json$/i;
+
+/** `<tenant ID>.json` files, each a whole policy in MAILTLS_POLICY_FILE's format. */
+function loadTenantPolicies(dir: string | undefined): Record<string, TenantPolicy> {
+  if (!dir) return {};
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (e) {
+    throw new ConfigError(
+      `MAILTLS_POLICY_DIR: cannot read ${dir}: ${(e as NodeJS.ErrnoException).code ?? e}`,
+    );
+  }
+  const out: Record<string, TenantPolicy> = {};
+  for (const name of names.filter((n) => n.endsWith(".json"))) {
+    const m = TENANT_FILE.exec(name);
+    if (!m) throw new ConfigError(`MAILTLS_POLICY_DIR: ${name} is not named <tenant ID>.json`);
+    out[m[1].toLowerCase()] = loadPolicy(join(dir, name), "MAILTLS_POLICY_DIR");
+  }
+  return out;
+}
+
+function loadPolicy(path: string | undefined, setting = "MAILTLS_POLICY_FILE"): TenantPolicy {
   if (!path) return DEFAULT_POLICY;
   let text: string;
   try {
     text = readFileSync(path, "utf8");
   } catch (e) {
-    throw new ConfigError(
-      `MAILTLS_POLICY_FILE: cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? e}`,
-    );
+    throw new ConfigError(`${setting}: cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? e}`);
   }
   try {
     return parsePolicy(JSON.parse(text), (d) => parseMailDomain(d).ascii);
   } catch (e) {
     const why = e instanceof PolicyError || e instanceof SyntaxError ? e.message : String(e);
-    throw new ConfigError(`MAILTLS_POLICY_FILE ${path}: ${why}`);
+    throw new ConfigError(`${setting} ${path}: ${why}`);
   }
 }
 
@@ -80,11 +104,13 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Serve
   if (env.MAILTLS_ENTRA_AUDIENCE) {
     const tenants = list(env, "MAILTLS_ENTRA_TENANTS");
     if (tenants.length === 0) throw new ConfigError("MAILTLS_ENTRA_TENANTS must list at least one tenant ID");
+    const issuers = list(env, "MAILTLS_ENTRA_ISSUER");
     entra = {
-      audience: env.MAILTLS_ENTRA_AUDIENCE,
+      // Both forms an app's tokens may carry: the client ID (v2 tokens) and the app ID URI (v1).
+      audiences: list(env, "MAILTLS_ENTRA_AUDIENCE"),
       tenants,
       // {tenant} is replaced by the token's tenant ID (tid).
-      issuer: env.MAILTLS_ENTRA_ISSUER || "https://login.microsoftonline.com/{tenant}/v2.0",
+      issuers: issuers.length > 0 ? issuers : ["https://login.microsoftonline.com/{tenant}/v2.0"],
       jwksUrl: env.MAILTLS_ENTRA_JWKS_URL || "https://login.microsoftonline.com/common/discovery/v2.0/keys",
     };
   }
@@ -118,6 +144,7 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Serve
     tlsKey,
     publicUrl,
     policy: loadPolicy(env.MAILTLS_POLICY_FILE),
+    tenantPolicies: loadTenantPolicies(env.MAILTLS_POLICY_DIR),
     apiKeys: list(env, "MAILTLS_API_KEYS"),
     adminKeys: list(env, "MAILTLS_ADMIN_KEYS"),
     entra,

@@ -109,6 +109,43 @@ describe("authentication", () => {
   });
 });
 
+describe("Entra tokens of both versions (several audiences and issuers)", () => {
+  const CLIENT = "0d2b5e3c-1111-4a4a-9b9b-123456789abc";
+  let entra: EntraStandIn;
+  let svc: RunningService;
+  beforeAll(async () => {
+    entra = await startEntraStandIn(CLIENT);
+    svc = await startService({
+      MAILTLS_ENTRA_AUDIENCE: `${CLIENT}, api://mailtls.example.test/${CLIENT}`,
+      MAILTLS_ENTRA_ISSUER:
+        "https://login.microsoftonline.com/{tenant}/v2.0,https://sts.windows.net/{tenant}/",
+      MAILTLS_ENTRA_TENANTS: TENANT,
+      MAILTLS_ENTRA_JWKS_URL: entra.jwksUrl,
+    });
+  });
+  afterAll(async () => {
+    await svc.close();
+    entra.close();
+  });
+  const check = async (token: string) =>
+    (await getJson(`${svc.url}/api/v1/policy`, { headers: { authorization: `Bearer ${token}` } })).status;
+
+  it("accepts a v2 token (client ID, v2 issuer) and a v1 token (app ID URI, sts issuer)", async () => {
+    expect(await check(await entra.sign({ tid: TENANT }))).toBe(200);
+    const v1 = await entra.sign(
+      { tid: TENANT },
+      { aud: `api://mailtls.example.test/${CLIENT}`, iss: `https://sts.windows.net/${TENANT}/` },
+    );
+    expect(await check(v1)).toBe(200);
+  });
+
+  it("refuses another audience, and an issuer for another tenant than the token's", async () => {
+    expect(await check(await entra.sign({ tid: TENANT }, { aud: "api://someone-else" }))).toBe(401);
+    const mixed = await entra.sign({ tid: TENANT }, { iss: `https://sts.windows.net/${OTHER_TENANT}/` });
+    expect(await check(mixed)).toBe(401);
+  });
+});
+
 describe("CORS, security headers, rate limits", () => {
   let svc: RunningService;
   beforeAll(

@@ -6,10 +6,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { Readable } from "node:stream";
 import { InvalidDomain, parseMailDomain } from "../../core/domain";
 import type { Lang } from "../../core/i18n";
-import type { TenantPolicy } from "../../core/policy";
 import type { createAuthenticator } from "../auth";
 import type { ServerConfig } from "../config";
 import type { Mailer } from "../mailer";
+import { largestFileMb, policyFor } from "../policies";
 import {
   codeEntryPage,
   codeMail,
@@ -27,7 +27,6 @@ export interface FilesDeps {
   config: ServerConfig;
   store: FileStore;
   auth: ReturnType<typeof createAuthenticator>;
-  policy: TenantPolicy;
   /** Sends one-time codes; without it links need none. */
   mailer?: Mailer;
 }
@@ -81,10 +80,10 @@ function fail(reply: FastifyReply, status: number, code: string, message: string
 }
 
 export async function registerFiles(app: FastifyInstance, deps: FilesDeps): Promise<void> {
-  const { config, store, auth, policy, mailer } = deps;
-  // Codes need a relay to send them and a policy that wants them.
-  const codes = mailer !== undefined && policy.links.oneTimeCode;
-  const maxBytes = Math.floor(policy.links.maxFileMb * MB);
+  const { config, store, auth, mailer } = deps;
+  // Before the caller (and so their policy) is known, the largest file any policy allows.
+  const ceilingMb = largestFileMb(config);
+  const ceiling = Math.floor(ceilingMb * MB);
   // Form actions under the public URL's path, in case the service is published below a prefix.
   const base = new URL(config.publicUrl).pathname.replace(/\/+$/, "");
 
@@ -104,7 +103,7 @@ export async function registerFiles(app: FastifyInstance, deps: FilesDeps): Prom
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser("application/octet-stream", (req, payload, done) => {
       // Refused before a byte is read when the declared length is already too much.
-      if (Number(req.headers["content-length"]) > maxBytes)
+      if (Number(req.headers["content-length"]) > ceiling)
         done(Object.assign(new Error("the file is too large"), { code: "FST_ERR_CTP_BODY_TOO_LARGE" }));
       else done(null, payload);
     });
@@ -115,7 +114,7 @@ export async function registerFiles(app: FastifyInstance, deps: FilesDeps): Prom
     );
     scope.setErrorHandler((err: Error & { code?: string }, _req, reply) => {
       if (err.code === "FST_ERR_CTP_BODY_TOO_LARGE")
-        return fail(reply, 413, "too-large", `too large: files are limited to ${policy.links.maxFileMb} MB`);
+        return fail(reply, 413, "too-large", `too large: files are limited to ${ceilingMb} MB`);
       if (err.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE")
         return fail(reply, 415, "unsupported-media-type", "send the file as application/octet-stream");
       throw err; // the app's handler answers the rest
@@ -124,7 +123,7 @@ export async function registerFiles(app: FastifyInstance, deps: FilesDeps): Prom
     scope.post<{ Querystring: { name: string; from?: string; to?: string } }>(
       "/api/v1/files",
       {
-        bodyLimit: maxBytes,
+        bodyLimit: ceiling,
         schema: {
           summary: "Upload a file for a download link (the raw file as the body)",
           querystring: {
@@ -146,7 +145,12 @@ export async function registerFiles(app: FastifyInstance, deps: FilesDeps): Prom
         },
       },
       async (req, reply) => {
-        await auth.caller(req);
+        const policy = policyFor(config, await auth.caller(req));
+        const maxBytes = Math.floor(policy.links.maxFileMb * MB);
+        // Codes need a relay to send them and a policy that wants them.
+        const codes = mailer !== undefined && policy.links.oneTimeCode;
+        if (Number(req.headers["content-length"]) > maxBytes)
+          return fail(reply, 413, "too-large", `files are limited to ${policy.links.maxFileMb} MB`);
         if (policy.linkProvider !== "builtin")
           return fail(reply, 503, "provider-disabled", `download links are set to "${policy.linkProvider}"`);
         if (!(req.body instanceof Readable))
