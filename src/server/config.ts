@@ -83,6 +83,17 @@ function loadPolicy(path: string | undefined, setting = "MAILTLS_POLICY_FILE"): 
   }
 }
 
+/**
+ * Reads MAILTLS_POLICY_FILE and MAILTLS_POLICY_DIR again into `config` (SIGHUP), all or nothing: on
+ * any error (ConfigError, naming the file) the policies in use stay as they were.
+ */
+export function reloadPolicies(config: ServerConfig, env: NodeJS.ProcessEnv = process.env): void {
+  const policy = loadPolicy(env.MAILTLS_POLICY_FILE);
+  const tenantPolicies = loadTenantPolicies(env.MAILTLS_POLICY_DIR);
+  config.policy = policy;
+  config.tenantPolicies = tenantPolicies;
+}
+
 export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const port = envInt(env, "MAILTLS_PORT", 3000, 0, 65535);
   const host = env.MAILTLS_HOST || "127.0.0.1";

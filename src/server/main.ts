@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { engineFromEnv } from "../probe";
 import { ConfigError } from "../probe/config";
 import { buildApp } from "./app";
-import { serverConfigFromEnv } from "./config";
+import { reloadPolicies, serverConfigFromEnv } from "./config";
 import { connectRedis, RedisFlight, resilientRedisStore } from "./store/redis";
 import { openSqliteStore } from "./store/sqlite";
 
@@ -40,6 +40,15 @@ export async function start(env: NodeJS.ProcessEnv = process.env) {
   };
   process.once("SIGTERM", stop);
   process.once("SIGINT", stop);
+  // `kill -HUP`: read the policy file and the tenants' policies again, without a restart.
+  process.on("SIGHUP", () => {
+    try {
+      reloadPolicies(config, env);
+      app.log.info({ tenants: Object.keys(config.tenantPolicies).length }, "policies reloaded");
+    } catch (e) {
+      app.log.error({ err: e }, "policies not reloaded; the previous ones stay in force");
+    }
+  });
 
   await app.listen({ host: config.host, port: config.port });
   return app;

@@ -5,7 +5,7 @@ import type { MailDomain } from "../../src/core/domain";
 import type { DomainReport } from "../../src/core/verdict";
 import { engineFromEnv } from "../../src/probe";
 import { type App, type AppDeps, buildApp } from "../../src/server/app";
-import { serverConfigFromEnv } from "../../src/server/config";
+import { type ServerConfig, serverConfigFromEnv } from "../../src/server/config";
 import { openSqliteStore } from "../../src/server/store/sqlite";
 import { harnessEnv } from "./probe";
 
@@ -30,6 +30,10 @@ export interface RunningService {
   logs: string[];
   prober: ReturnType<typeof countingProber>;
   dbPath: string;
+  /** The configuration the app runs with (the same object: a reload shows in it). */
+  config: ServerConfig;
+  /** The environment the configuration came from. */
+  env: Record<string, string>;
   close(): Promise<void>;
 }
 
@@ -67,6 +71,8 @@ export async function startService(
     logs,
     prober,
     dbPath,
+    config,
+    env: fullEnv as Record<string, string>,
     close: async () => {
       await app.close();
       if (!deps.store) await store.close();

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { serverConfigFromEnv } from "../../src/server/config";
+import { reloadPolicies, serverConfigFromEnv } from "../../src/server/config";
 import { type EntraStandIn, startEntraStandIn } from "../helpers/entra";
 import { getJson, type RunningService, startService } from "../helpers/service";
 
@@ -72,6 +72,18 @@ describe("policies per tenant (MAILTLS_POLICY_DIR)", () => {
     expect(acme.status).toBe(413);
     expect(((await acme.json()) as { error: { message: string } }).error.message).toContain("0.001 MB");
     expect((await upload(await bearer(BETA))).status).toBe(201);
+  });
+
+  it("a reload (SIGHUP) takes new and changed tenant files; a bad one leaves the policies as they were", async () => {
+    const policies = join(dir, "policies");
+    writeFileSync(join(policies, `${BETA}.json`), JSON.stringify({ internalDomains: ["beta.example"] }));
+    expect(await policy(await bearer(BETA))).toMatchObject({ internalDomains: ["base.example"] });
+    reloadPolicies(svc.config, svc.env);
+    expect(await policy(await bearer(BETA))).toMatchObject({ internalDomains: ["beta.example"] });
+    writeFileSync(join(policies, `${BETA}.json`), JSON.stringify({ failOpen: "sometimes" }));
+    expect(() => reloadPolicies(svc.config, svc.env)).toThrow(new RegExp(`${BETA}\\.json`));
+    expect(await policy(await bearer(BETA))).toMatchObject({ internalDomains: ["beta.example"] });
+    expect(await policy(await bearer(ACME))).toMatchObject({ internalDomains: ["acme.co.jp"] });
   });
 
   it("a file that is not <tenant ID>.json, or a bad policy in one, stops the start with its name", () => {

@@ -81,9 +81,9 @@ function fail(reply: FastifyReply, status: number, code: string, message: string
 
 export async function registerFiles(app: FastifyInstance, deps: FilesDeps): Promise<void> {
   const { config, store, auth, mailer } = deps;
-  // Before the caller (and so their policy) is known, the largest file any policy allows.
-  const ceilingMb = largestFileMb(config);
-  const ceiling = Math.floor(ceilingMb * MB);
+  // Before the caller (and so their policy) is known, the largest file any policy allows (asked
+  // each time: policies can be reloaded).
+  const ceilingMb = () => largestFileMb(config);
   // Form actions under the public URL's path, in case the service is published below a prefix.
   const base = new URL(config.publicUrl).pathname.replace(/\/+$/, "");
 
@@ -103,7 +103,7 @@ export async function registerFiles(app: FastifyInstance, deps: FilesDeps): Prom
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser("application/octet-stream", (req, payload, done) => {
       // Refused before a byte is read when the declared length is already too much.
-      if (Number(req.headers["content-length"]) > ceiling)
+      if (Number(req.headers["content-length"]) > Math.floor(ceilingMb() * MB))
         done(Object.assign(new Error("the file is too large"), { code: "FST_ERR_CTP_BODY_TOO_LARGE" }));
       else done(null, payload);
     });
@@ -114,7 +114,7 @@ export async function registerFiles(app: FastifyInstance, deps: FilesDeps): Prom
     );
     scope.setErrorHandler((err: Error & { code?: string }, _req, reply) => {
       if (err.code === "FST_ERR_CTP_BODY_TOO_LARGE")
-        return fail(reply, 413, "too-large", `too large: files are limited to ${ceilingMb} MB`);
+        return fail(reply, 413, "too-large", `too large: files are limited to ${ceilingMb()} MB`);
       if (err.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE")
         return fail(reply, 415, "unsupported-media-type", "send the file as application/octet-stream");
       throw err; // the app's handler answers the rest
@@ -123,7 +123,8 @@ export async function registerFiles(app: FastifyInstance, deps: FilesDeps): Prom
     scope.post<{ Querystring: { name: string; from?: string; to?: string } }>(
       "/api/v1/files",
       {
-        bodyLimit: ceiling,
+        // No bodyLimit: fastify applies it only to bodies it buffers; this one streams, and the
+        // parser (declared length) and the store (bytes as they come) enforce the policy's limit.
         schema: {
           summary: "Upload a file for a download link (the raw file as the body)",
           querystring: {
