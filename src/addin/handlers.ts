@@ -13,7 +13,7 @@ import type { Lang } from "../core/i18n/lang";
 import { DEFAULT_POLICY, type TenantPolicy } from "../core/policy";
 import type { DomainReport } from "../core/verdict";
 import type { AttachmentInfo, Mail } from "./office";
-import type { ServiceClient } from "./serviceClient";
+import { type ServiceClient, ServiceRefused } from "./serviceClient";
 
 export const KEYS = {
   reports: "mailtls.reports",
@@ -105,19 +105,21 @@ export async function refreshReports(
   domains: string[],
   waitMs: number,
   timeoutMs: number,
-): Promise<{ reports: Record<string, CompactReport>; reachable: boolean }> {
+): Promise<{ reports: Record<string, CompactReport>; reachable: boolean; refused?: boolean }> {
   const reports = await readJson<Record<string, CompactReport>>(d.mail, KEYS.reports, {});
   const missing = domains.filter((x) => !reports[x] || reports[x].pending);
   let reachable = true;
+  let refused = false;
   if (missing.length > 0) {
     try {
       for (const r of await d.service.check(missing, waitMs, timeoutMs)) reports[r.domain] = compact(r);
       await d.mail.setSession(KEYS.reports, JSON.stringify(reports)).catch(() => undefined);
-    } catch {
+    } catch (e) {
       reachable = false;
+      refused = e instanceof ServiceRefused;
     }
   }
-  return { reports, reachable };
+  return { reports, reachable, refused };
 }
 
 /** Inspects file attachments not inspected yet (content stays on this machine). */
@@ -159,9 +161,9 @@ export async function onRecipientsChanged(d: HandlerDeps): Promise<void> {
   const policy = await policyOf(d, 2000);
   const domains = await externalDomains(d, policy);
   if (domains.length === 0) return;
-  const { reports, reachable } = await refreshReports(d, domains, 2000, 4000);
+  const { reports, reachable, refused } = await refreshReports(d, domains, 2000, 4000);
   if (!reachable) {
-    await d.mail.infoBar("mailtls.recipients", t(lang, "decision.service-unreachable"), "info");
+    await d.mail.infoBar("mailtls.recipients", t(lang, unreachableKey(refused)), "info");
     return;
   }
   const groups = { encrypted: [] as string[], unencrypted: [] as string[], unknown: [] as string[] };
@@ -176,6 +178,11 @@ export async function onRecipientsChanged(d: HandlerDeps): Promise<void> {
   if (groups.unencrypted.length > 0 && d.mail.supports("1.10"))
     await d.mail.insight("mailtls.recipients", summary, t(lang, "addin.showDetails"), TASKPANE_COMMAND_ID);
   else await d.mail.infoBar("mailtls.recipients", summary, groups.unencrypted.length ? "warning" : "info");
+}
+
+/** What to say when there are no verdicts: the service is down, or it refused the add-in's sign-in. */
+function unreachableKey(refused: boolean | undefined) {
+  return refused ? "decision.service-refused" : "decision.service-unreachable";
 }
 
 /** Attachments changed: inspect new files now, warn at once about a password-protected one. */
@@ -227,16 +234,14 @@ export async function onSend(d: HandlerDeps): Promise<SendCompletion> {
     d.mail.attachments(),
     d.mail.bodyText().catch(() => ""),
   ]);
-  const [{ reports, reachable }, findings] = await Promise.all([
+  const [{ reports, reachable, refused }, findings] = await Promise.all([
     refreshReports(d, domains, 1200, 2000),
     refreshFindings(d, attachments, 1500),
   ]);
   const decision = decideCompose({ domains, reports, attachments, findings, policy, body, reachable });
   if (decision.action === "allow") {
     if (decision.reasons.some((r) => r.code === "service-unreachable"))
-      await d.mail
-        .infoBar("mailtls.send", t(lang, "decision.service-unreachable"), "info")
-        .catch(() => undefined);
+      await d.mail.infoBar("mailtls.send", t(lang, unreachableKey(refused)), "info").catch(() => undefined);
     return { allowEvent: true };
   }
   const message = decisionMessage(lang, decision);

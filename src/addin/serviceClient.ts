@@ -8,6 +8,8 @@ export interface ServiceClient {
 }
 
 export class ServiceUnreachable extends Error {}
+/** The service answered, but would not take the add-in's credentials (401/403): a sign-in problem. */
+export class ServiceRefused extends ServiceUnreachable {}
 
 function deadline<T>(p: Promise<T>, ms: number): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -51,6 +53,7 @@ export function serviceClient(
       ...init,
       headers: await withToken(init.headers ?? {}, token),
     });
+    if (res.status === 401 || res.status === 403) throw new ServiceRefused(`${path}: HTTP ${res.status}`);
     if (!res.ok) throw new ServiceUnreachable(`${path}: HTTP ${res.status}`);
     return (await res.json()) as T;
   };

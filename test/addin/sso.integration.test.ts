@@ -88,7 +88,7 @@ describe("single sign-on to the service", () => {
     expect(options?.errorMessage).toContain("attach the file without a password");
   });
 
-  it("a token from another tenant is refused, and the handlers fail open as the policy says", async () => {
+  it("a token from another tenant is refused: the info bar says the sign-in failed, and the mail goes (fail open)", async () => {
     const token = await entra.sign({ tid: "99999999-2222-3333-4444-555555555555" });
     const outlook = load(ssoBundle, {
       to: ["partner@good.test"],
@@ -96,8 +96,9 @@ describe("single sign-on to the service", () => {
       sso: { token: async () => token },
     });
     await outlook.fire("onMessageRecipientsChangedHandler");
-    expect(outlook.infoBars.get("mailtls.recipients")?.message).toMatch(/could not be reached/);
+    expect(outlook.infoBars.get("mailtls.recipients")?.message).toMatch(/could not sign in to the service/);
     expect((await outlook.fire("onMessageSendHandler")).options).toEqual({ allowEvent: true });
+    expect(outlook.infoBars.get("mailtls.send")?.message).toMatch(/Please tell your administrator/);
   });
 
   it("when Office has no token (nobody signed in: 13001) the call goes without one and fails open", async () => {
@@ -106,7 +107,7 @@ describe("single sign-on to the service", () => {
     await outlook.fire("onMessageRecipientsChangedHandler");
     expect(outlook.tokenRequests.length).toBeGreaterThan(0);
     expect(seen.every((h) => h === undefined)).toBe(true);
-    expect(outlook.infoBars.get("mailtls.recipients")?.message).toMatch(/could not be reached/);
+    expect(outlook.infoBars.get("mailtls.recipients")?.message).toMatch(/could not sign in to the service/);
     // The password ZIP is still caught locally: blocked, advising a download link (no verdict known).
     const { options } = await outlook.fire("onMessageSendHandler");
     expect(options).toMatchObject({ allowEvent: false });

@@ -34,6 +34,10 @@ export const composeCatalogue = {
     ja: "宛先の暗号化対応を確認するサービスに接続できませんでした。",
     en: "The service that checks recipients' encryption could not be reached.",
   },
+  "decision.service-refused": {
+    ja: "宛先の暗号化対応を確認するサービスにサインインできませんでした。管理者にお問い合わせください。",
+    en: "The add-in could not sign in to the service that checks recipients' encryption. Please tell your administrator.",
+  },
   "summary.allEncrypted": {
     ja: "すべての外部宛先が暗号化通信（STARTTLS）に対応しています。",
     en: "Every external recipient accepts encrypted mail (STARTTLS).",
