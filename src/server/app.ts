@@ -38,6 +38,15 @@ export interface AppDeps {
   mailer?: Mailer;
 }
 
+/**
+ * JSON with every non-ASCII character as a \u escape: the same value, but bytes that no charset
+ * guess can garble. Classic Outlook's JavaScript runtime has decoded UTF-8 answers as windows-1252
+ * (OfficeDev/office-js#3892), which would turn a Japanese domain name in an info bar into mojibake.
+ */
+export function asciiJson(json: string): string {
+  return json.replace(/[\u007f-\uffff]/g, (c) => "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0"));
+}
+
 /** Hides the local part of e-mail addresses in anything logged. */
 export function redact(text: string): string {
   return text.replace(/[^\s/?&=:"'<>@]+(@|%40)/g, "***$1");
@@ -223,7 +232,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<App
               reasons: r.reasons,
               ...(r.pending ? { pending: true } : {}),
             };
-      serialised[view].set(r, (s = JSON.stringify(value)));
+      serialised[view].set(r, (s = asciiJson(JSON.stringify(value))));
     }
     return s;
   }

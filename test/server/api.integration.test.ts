@@ -34,6 +34,21 @@ describe("probe service API against the local real servers", () => {
     expect(r.body).toMatchObject({ domain: "xn--r8jz45g.test", displayDomain: "例え.test", grade: "tls" });
   });
 
+  it("POST /check answers in ASCII only (Japanese as \\u escapes), which no charset guess can garble", async () => {
+    const res = await fetch(`${svc.url}/api/v1/check?view=compact`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ domains: ["例え.test"] }),
+    });
+    const text = await res.text();
+    expect(text).toMatch(/^[\x20-\x7e]*$/);
+    expect(text).toContain("\\u4f8b\\u3048.test");
+    expect(JSON.parse(text).reports[0]).toMatchObject({
+      domain: "xn--r8jz45g.test",
+      displayDomain: "例え.test",
+    });
+  });
+
   it("?refresh=true probes again", async () => {
     await getJson(`${svc.url}/api/v1/domains/notls.test`);
     const before = svc.prober.byDomain.get("notls.test");
