@@ -101,6 +101,16 @@ describe("one-time download codes through a relay", () => {
     expect(many.body).toContain("No more codes");
   });
 
+  it("asking for codes or guessing is limited to 20 a minute per client address", async () => {
+    const svc = await startFileService({ env: RELAY });
+    const { token } = (await svc.upload("x", `name=a.txt&to=${fresh("partner.test")}`)).body;
+    const statuses: number[] = [];
+    for (let i = 0; i < 21; i++)
+      statuses.push((await form(svc, `/d/${token}/code`, { address: fresh("evil.test") })).status);
+    expect(statuses.slice(0, 20).every((s) => s === 200)).toBe(true);
+    expect(statuses[20]).toBe(429);
+  });
+
   it("a code expires after 10 minutes", async () => {
     const svc = await startFileService({ env: RELAY });
     const alice = fresh("partner.test");
