@@ -126,8 +126,7 @@ describe("launchevent.js", () => {
     });
     // On send, the stored verdicts are used: no new check for those domains.
     const probes = svc.prober.probes;
-    outlook.Office.context.mailbox.item.to.getAsync = (cb: (r: unknown) => void) =>
-      setTimeout(() => cb({ status: "succeeded", value: [{ emailAddress: "a@good.test" }] }), 0);
+    await outlook.sim.setRecipients("to", ["a@good.test"]);
     await outlook.fire("onMessageSendHandler");
     expect(svc.prober.probes).toBe(probes);
   });

@@ -35,17 +35,20 @@ export interface SimEmailAddressDetails {
   recipientType: "externalUser";
 }
 
+export type AttachmentKind = "file" | "cloud" | "item";
+
 export interface SimAttachmentDetails {
   id: string;
   name: string;
-  attachmentType: "file";
+  attachmentType: AttachmentKind;
   size: number;
-  isInline: false;
+  isInline: boolean;
   contentType: string;
 }
 
+/** Base64 for files, a link for cloud attachments, the message (EML) for attached items, as Outlook. */
 export interface SimAttachmentContent {
-  format: "base64";
+  format: "base64" | "url" | "eml";
   content: string;
 }
 
@@ -163,6 +166,8 @@ export interface SimOptions {
   theme?: "light" | "dark";
   /** Handlers associated with an earlier simulation (the event bundle runs once per page). */
   associated?: ReadonlyMap<string, LaunchHandler>;
+  /** Failures to play (the event handlers must cope): getAttachmentsAsync fails. */
+  faults?: { attachments?: boolean };
 }
 
 export interface SimAttachmentView {
@@ -196,6 +201,17 @@ export interface SimSnapshot {
 
 interface StoredAttachment extends SimAttachmentView {
   bytes: Uint8Array;
+  kind: AttachmentKind;
+  isInline: boolean;
+}
+
+/** How an attachment is added: a file by default; a cloud attachment (a link) or an attached message. */
+export interface AttachOptions {
+  contentType?: string;
+  kind?: AttachmentKind;
+  isInline?: boolean;
+  /** The attachment's id (default: one the simulation makes up). */
+  id?: string;
 }
 
 interface ItemState {
@@ -417,9 +433,9 @@ export function createOutlookSim(opts: SimOptions) {
     return {
       id: a.id,
       name: a.name,
-      attachmentType: "file",
+      attachmentType: a.kind,
       size: a.size,
-      isInline: false,
+      isInline: a.isInline,
       contentType: a.contentType,
     };
   }
@@ -541,13 +557,19 @@ export function createOutlookSim(opts: SimOptions) {
           }),
       },
       getAttachmentsAsync: (...rest: AsyncTail<SimAttachmentDetails[]>) =>
-        answer(rest, (ctx) => ok(item.attachments.map(attachmentDetails), ctx)),
+        answer(rest, (ctx) =>
+          opts.faults?.attachments
+            ? failed("GenericResponseError", "The attachments could not be read.", 9020, ctx)
+            : ok(item.attachments.map(attachmentDetails), ctx),
+        ),
       getAttachmentContentAsync: (id: string, ...rest: AsyncTail<SimAttachmentContent>) =>
         answer(rest, (ctx) => {
           const a = item.attachments.find((x) => x.id === id);
-          return a
-            ? ok({ format: "base64" as const, content: bytesToBase64(a.bytes) }, ctx)
-            : failed("InvalidAttachmentId", "The attachment ID doesn't exist.", 9003, ctx);
+          if (!a) return failed("InvalidAttachmentId", "The attachment ID doesn't exist.", 9003, ctx);
+          if (a.kind === "cloud")
+            return ok({ format: "url" as const, content: `https://contoso.sharepoint.com/${a.id}` }, ctx);
+          if (a.kind === "item") return ok({ format: "eml" as const, content: "" }, ctx);
+          return ok({ format: "base64" as const, content: bytesToBase64(a.bytes) }, ctx);
         }),
       removeAttachmentAsync: (id: string, ...rest: AsyncTail<void>) =>
         answer(rest, (ctx) =>
@@ -723,6 +745,8 @@ export function createOutlookSim(opts: SimOptions) {
     start: () => launch("onNewMessageComposeHandler"),
 
     getSnapshot: () => snapshot,
+    /** The current item's sessionData, as the add-in left it. */
+    sessionData: (): ReadonlyMap<string, string> => state.session,
     subscribe(listener: () => void): () => void {
       listeners.add(listener);
       return () => void listeners.delete(listener);
@@ -755,14 +779,17 @@ export function createOutlookSim(opts: SimOptions) {
     addAttachment(
       name: string,
       bytes: Uint8Array,
-      contentType?: string,
+      options: string | AttachOptions = {},
     ): { id: string; launched: Promise<void> } {
+      const o = typeof options === "string" ? { contentType: options } : options;
       const a: StoredAttachment = {
-        id: `${state.id}-att-${state.nextAttachment++}`,
+        id: o.id ?? `${state.id}-att-${state.nextAttachment++}`,
         name,
         size: bytes.length,
-        contentType: contentType || contentTypeOf(name),
+        contentType: o.contentType || contentTypeOf(name),
         bytes: bytes.slice(),
+        kind: o.kind ?? "file",
+        isInline: o.isInline ?? false,
       };
       state.attachments.push(a);
       notify();
