@@ -122,6 +122,34 @@ describe("outlookSim: sessionData", () => {
   });
 });
 
+describe("outlookSim: attachments", () => {
+  it("files give Base64, cloud attachments a link, attached messages EML; ids can be chosen", async () => {
+    const sim = make();
+    sim.addAttachment("a.pdf", Uint8Array.of(1, 2, 3), { id: "att-a" });
+    sim.addAttachment("plan.docx", new Uint8Array(), { id: "att-c", kind: "cloud" });
+    sim.addAttachment("fwd.eml", new Uint8Array(), { id: "att-i", kind: "item", isInline: true });
+    const item = sim.Office.context.mailbox.item;
+    const list = await result((...t: AsyncTail<unknown>) => item.getAttachmentsAsync(...t));
+    expect(list.value).toEqual([
+      expect.objectContaining({ id: "att-a", attachmentType: "file", isInline: false }),
+      expect.objectContaining({ id: "att-c", attachmentType: "cloud" }),
+      expect.objectContaining({ id: "att-i", attachmentType: "item", isInline: true }),
+    ]);
+    const content = (id: string) =>
+      result((...t: AsyncTail<unknown>) => item.getAttachmentContentAsync(id, ...t)).then((r) => r.value);
+    expect(await content("att-a")).toEqual({ format: "base64", content: "AQID" });
+    expect(await content("att-c")).toMatchObject({ format: "url" });
+    expect(await content("att-i")).toMatchObject({ format: "eml" });
+  });
+
+  it("plays a failing getAttachmentsAsync when asked to", async () => {
+    const sim = make({ faults: { attachments: true } });
+    const item = sim.Office.context.mailbox.item;
+    const r = await result((...t: AsyncTail<unknown>) => item.getAttachmentsAsync(...t));
+    expect(r.status).toBe("failed");
+  });
+});
+
 describe("outlookSim: info bars", () => {
   it("accepts 150 characters and refuses 151", async () => {
     const sim = make();
