@@ -67,15 +67,19 @@ export function createAuthenticator(config: ServerConfig) {
       }
       if (!tid || !entra.tenants.includes(tid))
         throw new AuthError(403, "tenant-not-allowed", "this tenant is not allowed");
+      let claims: { scp?: unknown };
       try {
-        await jwtVerify(secret, jwks, {
+        ({ payload: claims } = await jwtVerify(secret, jwks, {
           issuer: entra.issuers.map((i) => i.replace("{tenant}", tid as string)),
           audience: entra.audiences,
           clockTolerance: 60,
-        });
+        }));
       } catch (e) {
         throw new AuthError(401, "invalid-token", `the bearer token was rejected: ${(e as Error).message}`);
       }
+      const scopes = typeof claims.scp === "string" ? claims.scp.split(" ") : [];
+      if (entra.scope && !scopes.includes(entra.scope))
+        throw new AuthError(403, "insufficient-scope", `the token does not carry the scope ${entra.scope}`);
       return { kind: "entra", id: "tenant:" + tid };
     }
     if (!required) return { kind: "anonymous", id: "ip:" + req.ip };

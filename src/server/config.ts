@@ -23,7 +23,7 @@ export interface ServerConfig {
   apiKeys: string[];
   adminKeys: string[];
   /** Tokens must name one of the audiences and come from one of the issuers (`{tenant}`: the token's tid). */
-  entra?: { issuers: string[]; audiences: string[]; tenants: string[]; jwksUrl: string };
+  entra?: { issuers: string[]; audiences: string[]; tenants: string[]; jwksUrl: string; scope?: string };
   /** The relay one-time download codes are sent through, and their sender; absent: no codes. */
   mail?: { relayUrl: string; from: string };
   ttlSeconds: Record<Grade, number>;
@@ -123,6 +123,9 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Serve
       // {tenant} is replaced by the token's tenant ID (tid).
       issuers: issuers.length > 0 ? issuers : ["https://login.microsoftonline.com/{tenant}/v2.0"],
       jwksUrl: env.MAILTLS_ENTRA_JWKS_URL || "https://login.microsoftonline.com/common/discovery/v2.0/keys",
+      // A delegated token for the add-in's own API; an app-only token (no `scp`) is not a user.
+      // "none" turns the check off.
+      scope: env.MAILTLS_ENTRA_SCOPE === "none" ? undefined : env.MAILTLS_ENTRA_SCOPE || "access_as_user",
     };
   }
   let mail: ServerConfig["mail"];

@@ -4,7 +4,10 @@ import { exportJWK, generateKeyPair, SignJWT } from "jose";
 export interface EntraStandIn {
   /** The JWKS endpoint (MAILTLS_ENTRA_JWKS_URL). */
   jwksUrl: string;
-  /** A token signed with the stand-in's key; issuer Entra's v2 issuer for `claims.tid` unless given. */
+  /**
+   * A token signed with the stand-in's key: a delegated one for the add-in's API (`scp`
+   * access_as_user) unless `claims` say otherwise; issuer Entra's v2 issuer for `claims.tid` unless given.
+   */
   sign(claims: Record<string, unknown>, opts?: { exp?: string; aud?: string; iss?: string }): Promise<string>;
   close(): void;
 }
@@ -21,7 +24,7 @@ export async function startEntraStandIn(audience: string): Promise<EntraStandIn>
   return {
     jwksUrl: `http://127.0.0.1:${typeof addr === "object" && addr ? addr.port : 0}/keys`,
     sign: (claims, opts = {}) =>
-      new SignJWT(claims)
+      new SignJWT({ scp: "access_as_user", ...claims })
         .setProtectedHeader({ alg: "RS256", kid: "test-key" })
         .setIssuer(opts.iss ?? `https://login.microsoftonline.com/${String(claims.tid)}/v2.0`)
         .setAudience(opts.aud ?? audience)

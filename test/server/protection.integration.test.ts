@@ -1,3 +1,4 @@
+import { serverConfigFromEnv } from "../../src/server/config";
 import { type EntraStandIn, startEntraStandIn } from "../helpers/entra";
 import { getJson, postJson, type RunningService, startService } from "../helpers/service";
 
@@ -137,6 +138,20 @@ describe("Entra tokens of both versions (several audiences and issuers)", () => 
       { aud: `api://mailtls.example.test/${CLIENT}`, iss: `https://sts.windows.net/${TENANT}/` },
     );
     expect(await check(v1)).toBe(200);
+  });
+
+  it("refuses an app-only token (no scp) and one for another scope: 403 insufficient-scope", async () => {
+    const appOnly = await entra.sign({ tid: TENANT, scp: undefined, roles: [] });
+    const r = await getJson(`${svc.url}/api/v1/policy`, { headers: { authorization: `Bearer ${appOnly}` } });
+    expect(r.status).toBe(403);
+    expect(r.body.error.code).toBe("insufficient-scope");
+    expect(await check(await entra.sign({ tid: TENANT, scp: "User.Read" }))).toBe(403);
+    // MAILTLS_ENTRA_SCOPE names another scope, or "none" for no check.
+    const env = { MAILTLS_ENTRA_AUDIENCE: CLIENT, MAILTLS_ENTRA_TENANTS: TENANT };
+    expect(serverConfigFromEnv(env as NodeJS.ProcessEnv).entra?.scope).toBe("access_as_user");
+    expect(
+      serverConfigFromEnv({ ...env, MAILTLS_ENTRA_SCOPE: "none" } as NodeJS.ProcessEnv).entra?.scope,
+    ).toBeUndefined();
   });
 
   it("refuses another audience, and an issuer for another tenant than the token's", async () => {
