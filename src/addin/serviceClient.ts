@@ -30,12 +30,20 @@ function deadline<T>(p: Promise<T>, ms: number): Promise<T> {
 /** Where the add-in's credentials for the service come from; undefined: send none. */
 export type TokenSource = () => Promise<string | undefined>;
 
-/** Request headers with `authorization: Bearer …` added when `token` gives one. */
+/**
+ * Request headers with `authorization: Bearer …` added when `token` gives one within `waitMs`; a
+ * token source that fails or hangs costs at most that, and the request goes without.
+ */
 export async function withToken(
   headers: Record<string, string>,
   token?: TokenSource,
+  waitMs = 5000,
 ): Promise<Record<string, string>> {
-  const t = token ? await token().catch(() => undefined) : undefined;
+  if (!token) return headers;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), waitMs)));
+  const t = await Promise.race([token().catch(() => undefined), late]);
+  clearTimeout(timer);
   return t ? { ...headers, authorization: `Bearer ${t}` } : headers;
 }
 

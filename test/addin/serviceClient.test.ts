@@ -1,5 +1,5 @@
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
-import { serviceClient, ServiceUnreachable } from "../../src/addin/serviceClient";
+import { serviceClient, ServiceUnreachable, withToken } from "../../src/addin/serviceClient";
 
 describe("serviceClient credentials", () => {
   let server: Server;
@@ -38,5 +38,15 @@ describe("serviceClient credentials", () => {
     const c = serviceClient(base, fetch, () => new Promise<string>(() => undefined));
     await expect(c.policy(200)).rejects.toBeInstanceOf(ServiceUnreachable);
     expect(headers).toEqual([]);
+  });
+
+  it("the pane's calls (withToken alone) wait for a hanging token source only so long, then go without", async () => {
+    const h = await withToken(
+      { accept: "application/json" },
+      () => new Promise<string>(() => undefined),
+      100,
+    );
+    expect(h).toEqual({ accept: "application/json" });
+    expect(await withToken({}, async () => "t", 100)).toEqual({ authorization: "Bearer t" });
   });
 });
