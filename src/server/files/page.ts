@@ -108,7 +108,8 @@ const STYLE = `
 label{display:block;margin:.8rem 0 .3rem;font-weight:600}
 input{font:inherit;padding:.5rem;width:100%;box-sizing:border-box;border:1px solid #8a8a8a;border-radius:4px;margin-bottom:1rem}
 .error{color:#b10e1c}
-@media (prefers-color-scheme:dark){input{background:#1f1f1f;color:#eee}.error{color:#ff99a4}}
+button.secondary{background:transparent;color:#0f6cbd;border:1px solid #0f6cbd}
+@media (prefers-color-scheme:dark){input{background:#1f1f1f;color:#eee}.error{color:#ff99a4}button.secondary{color:#62abf5;border-color:#62abf5}}
 body{font-family:system-ui,"Segoe UI","Hiragino Sans","Yu Gothic UI",sans-serif;margin:0;background:#f5f5f5;color:#242424}
 main{max-width:34rem;margin:3rem auto;padding:1.5rem 2rem;background:#fff;border-radius:8px;box-shadow:0 1px 4px rgba(0,0,0,.15)}
 h1{font-size:1.4rem;margin:0 0 1rem}
@@ -222,7 +223,7 @@ ${problem ? `<p class="error" role="alert">${escapeHtml(problemText(lang, proble
 </form>
 <form method="post" action="${escapeHtml(actions.code)}">
 <input type="hidden" name="address" value="${escapeHtml(address)}">
-<p><button type="submit">${escapeHtml(t.newCode)}</button></p>
+<p><button type="submit" class="secondary">${escapeHtml(t.newCode)}</button></p>
 </form>
 <p class="note">${escapeHtml(t.note)}</p>`,
   );
