@@ -142,7 +142,11 @@ describe("download links with one-time codes (a relay on the service)", () => {
     const tanaka = freshAddress("notls.test");
     const { page, pane } = await draftWithFile(s, "en", tanaka);
     await pane.getByRole("button", { name: "Replace plain.pdf with a download link" }).click();
-    await pane.getByText("plain.pdf was replaced by a download link in the message.").waitFor();
+    await pane
+      .getByText(
+        "plain.pdf was replaced by a download link in the message. Only the recipients can download it",
+      )
+      .waitFor();
     const body = await page.getByTestId("body-input").inputValue();
     expect(body).toContain("To download, enter the code that will be mailed to the address");
     const token = /\/d\/([A-Za-z0-9_-]{43})/.exec(body)?.[1] as string;

@@ -123,7 +123,7 @@ export function AttachmentsSection({
       setBusy(row.id);
       setProgress({ id: row.id, name: row.name, fraction: 0 });
       try {
-        await replaceWithLink({
+        const link = await replaceWithLink({
           mail,
           lang,
           upload: uploaderFor(state),
@@ -132,7 +132,10 @@ export function AttachmentsSection({
           signal: ac.signal,
           onProgress: (fraction) => setProgress({ id: row.id, name: row.name, fraction }),
         });
-        setNotice({ intent: "success", text: t(lang, "pane.link.done", { name: row.name }) });
+        setNotice({
+          intent: "success",
+          text: t(lang, link.codeRequired ? "pane.link.doneCode" : "pane.link.done", { name: row.name }),
+        });
       } catch (e) {
         const err = e instanceof LinkError ? e : new LinkError("upload-failed", String(e));
         setNotice(

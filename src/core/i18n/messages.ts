@@ -215,6 +215,10 @@ const catalogue = {
     ja: "{name} をダウンロードリンクに置き換え、本文にリンクを入れました。",
     en: "{name} was replaced by a download link in the message.",
   },
+  "pane.link.doneCode": {
+    ja: "{name} をダウンロードリンクに置き換え、本文にリンクを入れました。宛先の方だけが、メールで届く確認コードでダウンロードできます。",
+    en: "{name} was replaced by a download link in the message. Only the recipients can download it, with a code mailed to them.",
+  },
   "pane.link.failed": {
     ja: "{name} をリンクにできませんでした（{why}）。添付と本文はそのままです。",
     en: "{name} could not be turned into a link ({why}). The attachment and the message are unchanged.",
