@@ -1,42 +1,31 @@
 /** The online TLS check page in Debian's headless Chromium, against a service probing the real local servers. */
 import { join } from "node:path";
-import type { Browser } from "playwright-core";
-import { ARTIFACTS, ensurePagesBuilt, launchChromium } from "../helpers/browser";
-import { type RunningService, startService } from "../helpers/service";
+import { ARTIFACTS } from "../helpers/browser";
+import { servedPages } from "../helpers/servedPages";
 
 jest.setTimeout(120000);
 
 describe("online TLS check page", () => {
-  let svc: RunningService;
-  let browser: Browser;
-  beforeAll(async () => {
-    const dist = ensurePagesBuilt();
-    svc = await startService({}, { staticRoot: dist });
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await svc?.close();
-  });
+  const s = servedPages();
 
   it("serves the pages with Helmet's headers and the API with its own small set", async () => {
-    const page = await fetch(svc.url + "/");
+    const page = await fetch(s.svc.url + "/");
     expect(page.headers.get("content-security-policy")).toContain("default-src 'self'");
     expect(page.headers.get("content-security-policy")).toContain(
       "frame-ancestors 'self' https://*.office.com",
     );
     expect(page.headers.get("x-content-type-options")).toBe("nosniff");
-    const bundle = await fetch(svc.url + "/addin/launchevent.js");
+    const bundle = await fetch(s.svc.url + "/addin/launchevent.js");
     expect(bundle.status).toBe(200);
     expect(bundle.headers.get("content-security-policy")).toContain("default-src 'self'");
-    const api = await fetch(svc.url + "/api/v1/domains/good.test");
+    const api = await fetch(s.svc.url + "/api/v1/domains/good.test");
     expect(api.headers.get("content-security-policy")).toBe("default-src 'none'; frame-ancestors 'none'");
   });
 
   it("English: type a domain, press Enter, read the grade and the MX facts", async () => {
-    const context = await browser.newContext({ locale: "en-US" });
+    const context = await s.browser.newContext({ locale: "en-US" });
     const page = await context.newPage();
-    await page.goto(svc.url + "/");
+    await page.goto(s.svc.url + "/");
     await page.getByRole("heading", { level: 1 }).waitFor();
     expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Mail server encryption check");
     await page.getByLabel("Domain or e-mail address").fill("someone@good.test");
@@ -56,10 +45,10 @@ describe("online TLS check page", () => {
   });
 
   it("Japanese from the browser language, deep link, and a request to copy for a no-TLS partner", async () => {
-    const context = await browser.newContext({ locale: "ja-JP" });
-    await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: svc.url });
+    const context = await s.browser.newContext({ locale: "ja-JP" });
+    await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: s.svc.url });
     const page = await context.newPage();
-    await page.goto(svc.url + "/?domain=notls.test");
+    await page.goto(s.svc.url + "/?domain=notls.test");
     const badge = page.locator("[data-grade]");
     await badge.waitFor();
     expect(await badge.getAttribute("data-grade")).toBe("no-tls");
@@ -80,13 +69,13 @@ describe("online TLS check page", () => {
   });
 
   it("shows MTA-STS, TLS-RPT and DANE for authenticated domains", async () => {
-    const context = await browser.newContext({ locale: "en-US" });
+    const context = await s.browser.newContext({ locale: "en-US" });
     const page = await context.newPage();
-    await page.goto(svc.url + "/?domain=sts-enforce.test");
+    await page.goto(s.svc.url + "/?domain=sts-enforce.test");
     await page.locator("[data-grade=secure]").waitFor();
     await page.getByText("MTA-STS: enforce (id stsenforce2026; MX: mx1.good.test)").waitFor();
     await page.getByText("TLS-RPT: mailto:tlsrpt@sts-enforce.test").waitFor();
-    await page.goto(svc.url + "/?domain=dane-valid.test");
+    await page.goto(s.svc.url + "/?domain=dane-valid.test");
     await page.locator("[data-grade=secure]").waitFor();
     await page.getByText("DANE: TLSA matches (DNSSEC-validated)").waitFor();
     await page.screenshot({ path: join(ARTIFACTS, "check-page-secure.png"), fullPage: true });
@@ -94,11 +83,11 @@ describe("online TLS check page", () => {
   });
 
   it("works with the keyboard alone, and rejects a bad name without asking the server", async () => {
-    const context = await browser.newContext({ locale: "en-US" });
+    const context = await s.browser.newContext({ locale: "en-US" });
     const page = await context.newPage();
     const requests: string[] = [];
     page.on("request", (r) => requests.push(r.url()));
-    await page.goto(svc.url + "/");
+    await page.goto(s.svc.url + "/");
     await page.getByRole("heading", { level: 1 }).waitFor();
     // Tab from the top: language switch, then the input, then the button.
     await page.keyboard.press("Tab");

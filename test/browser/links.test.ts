@@ -3,39 +3,21 @@
  * built-in store, in headless Chromium; the link is then downloaded and compared byte for byte.
  */
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { ARTIFACTS, ensurePagesBuilt, launchChromium } from "../helpers/browser";
+import type { Page } from "playwright-core";
+import { ARTIFACTS } from "../helpers/browser";
 import { FIXTURES } from "../helpers/fixtures";
 import { codeFor, freshAddress, RELAY } from "../helpers/relayInbox";
-import { type RunningService, startService } from "../helpers/service";
+import { type ServedPages, servedPages } from "../helpers/servedPages";
 
 jest.setTimeout(180000);
 
 const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 
-/** A service with the built pages (and `env`), and a browser, for the tests of one describe block. */
-function linkService(env: (dir: string) => Record<string, string>) {
-  const s = {} as { svc: RunningService; browser: Browser; context?: BrowserContext };
-  beforeAll(async () => {
-    const dist = ensurePagesBuilt();
-    const dir = mkdtempSync(join(tmpdir(), "mailtls-links-"));
-    s.svc = await startService({ MAILTLS_DATA_DIR: join(dir, "data"), ...env(dir) }, { staticRoot: dist });
-    s.browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await s.context?.close();
-    await s.browser?.close();
-    await s.svc?.close();
-  });
-  return s;
-}
-
 /** The playground with a draft to `to` and plain.pdf attached, and the task pane open on it. */
 async function draftWithFile(
-  s: ReturnType<typeof linkService>,
+  s: ServedPages,
   lang: "en" | "ja",
   to: string,
   beforeAttach: (page: Page) => Promise<void> = async () => undefined,
@@ -59,7 +41,7 @@ async function draftWithFile(
 }
 
 describe("download links from the task pane (built-in store)", () => {
-  const s = linkService((dir) => {
+  const s = servedPages((dir) => {
     const policy = join(dir, "policy.json");
     writeFileSync(policy, JSON.stringify({ links: { maxDownloads: 2, expiryHours: 24 } }));
     return { MAILTLS_POLICY_FILE: policy };
@@ -136,7 +118,7 @@ describe("download links from the task pane (built-in store)", () => {
 });
 
 describe("download links with one-time codes (a relay on the service)", () => {
-  const s = linkService(() => RELAY);
+  const s = servedPages(() => RELAY);
 
   it("the link is for the recipients only: the block says so, and a code mailed to the recipient opens it", async () => {
     const tanaka = freshAddress("notls.test");

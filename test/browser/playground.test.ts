@@ -4,38 +4,28 @@
  * pane, against a service that probes the local real mail servers.
  */
 import { join } from "node:path";
-import type { Browser, BrowserContext, FrameLocator, Page } from "playwright-core";
-import { ARTIFACTS, ensurePagesBuilt, launchChromium } from "../helpers/browser";
+import type { BrowserContext, FrameLocator, Page } from "playwright-core";
+import { ARTIFACTS } from "../helpers/browser";
 import { FIXTURES } from "../helpers/fixtures";
-import { type RunningService, startService } from "../helpers/service";
+import { servedPages } from "../helpers/servedPages";
 
 jest.setTimeout(180000);
 
 describe("playground: the add-in without Outlook", () => {
-  let svc: RunningService;
-  let browser: Browser;
+  const s = servedPages();
   let context: BrowserContext;
-  beforeAll(async () => {
-    const dist = ensurePagesBuilt();
-    svc = await startService({}, { staticRoot: dist });
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await svc?.close();
-  });
   afterEach(async () => context?.close());
 
   async function open(lang: "en" | "ja"): Promise<Page> {
-    context = await browser.newContext({
+    context = await s.browser.newContext({
       locale: lang === "ja" ? "ja-JP" : "en-US",
       viewport: { width: 1280, height: 900 },
     });
-    await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: svc.url });
+    await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: s.svc.url });
     // No internet here: Office.js from Microsoft's CDN is refused at once (the pane does not need it).
     await context.route("https://appsforoffice.microsoft.com/**", (r) => r.abort());
     const page = await context.newPage();
-    await page.goto(`${svc.url}/addin/playground.html?lang=${lang}`);
+    await page.goto(`${s.svc.url}/addin/playground.html?lang=${lang}`);
     await page.getByTestId("send-button").waitFor();
     return page;
   }
@@ -134,10 +124,10 @@ describe("playground: the add-in without Outlook", () => {
   });
 
   it("follows Office's dark theme", async () => {
-    context = await browser.newContext({ locale: "en-US" });
+    context = await s.browser.newContext({ locale: "en-US" });
     await context.route("https://appsforoffice.microsoft.com/**", (r) => r.abort());
     const page = await context.newPage();
-    await page.goto(`${svc.url}/addin/playground.html?lang=en&theme=dark`);
+    await page.goto(`${s.svc.url}/addin/playground.html?lang=en&theme=dark`);
     const pane = await openPane(page);
     await pane.getByTestId("recipients").waitFor();
     const bg = await pane.locator("main").evaluate((el) => {
