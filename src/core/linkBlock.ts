@@ -26,9 +26,10 @@ export function humanSize(bytes: number): string {
   return `${v >= 100 ? v.toFixed(0) : v.toFixed(1)} ${units[u]}`;
 }
 
-function date(lang: Lang, iso: string): string {
-  const d = new Date(iso);
-  return d.toLocaleString(lang === "ja" ? "ja-JP" : "en-GB", {
+/** A date and time as people read it in `lang`, in `timeZone` (default: the reader's own). */
+export function formatDateTime(lang: Lang, when: string | number, timeZone?: string): string {
+  return new Date(when).toLocaleString(lang === "ja" ? "ja-JP" : "en-GB", {
+    ...(timeZone ? { timeZone } : {}),
     year: "numeric",
     month: "short",
     day: "numeric",
@@ -43,8 +44,8 @@ function lines(lang: Lang, l: SharedLink): string[] {
   if (l.expiresAt)
     out.push(
       l.maxDownloads
-        ? t(lang, "link.block.expires", { date: date(lang, l.expiresAt), n: l.maxDownloads })
-        : t(lang, "link.block.expiresOnly", { date: date(lang, l.expiresAt) }),
+        ? t(lang, "link.block.expires", { date: formatDateTime(lang, l.expiresAt), n: l.maxDownloads })
+        : t(lang, "link.block.expiresOnly", { date: formatDateTime(lang, l.expiresAt) }),
     );
   if (l.codeRequired) out.push(t(lang, "link.block.code"));
   return out;

@@ -1,6 +1,6 @@
 /** The recipient's pages for a download link: the file and a download button, or why it is gone. */
 import type { Lang } from "../../core/i18n";
-import { escapeHtml, humanSize } from "../../core/linkBlock";
+import { escapeHtml, formatDateTime, humanSize } from "../../core/linkBlock";
 import type { FileMeta, Unavailable } from "./store";
 
 /** No scripts at all; the inline styles below are the only thing the page loads. */
@@ -92,17 +92,7 @@ const TEXT = {
 } as const;
 
 /** A fixed time zone: the page has no script to learn the reader's (Japanese readers get JST). */
-function date(lang: Lang, ms: number): string {
-  return new Date(ms).toLocaleString(lang === "ja" ? "ja-JP" : "en-GB", {
-    timeZone: lang === "ja" ? "Asia/Tokyo" : "UTC",
-    year: "numeric",
-    month: "short",
-    day: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-    timeZoneName: "short",
-  });
-}
+const date = (lang: Lang, ms: number) => formatDateTime(lang, ms, lang === "ja" ? "Asia/Tokyo" : "UTC");
 
 const STYLE = `
 label{display:block;margin:.8rem 0 .3rem;font-weight:600}
