@@ -12,6 +12,7 @@ import { checkApi } from "./api/check";
 import { createAuthenticator } from "./auth";
 import type { ServerConfig } from "./config";
 import type { ServerContext } from "./context";
+import type { CodeQueue } from "./files/codeQueue";
 import { registerFiles } from "./files/routes";
 import { FileStore } from "./files/store";
 import { type Flight, LocalFlight } from "./flight";
@@ -49,13 +50,28 @@ export interface AppDeps {
   mailer?: Mailer;
 }
 
-export type App = FastifyInstance & { metrics: Metrics; verdicts: VerdictService };
+export type App = FastifyInstance & { metrics: Metrics; verdicts: VerdictService; codes: CodeQueue };
 
 export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<App> {
+  const { limits } = config;
+  // The request line and headers must come in time (Node checks every few seconds).
+  const serverOptions = { headersTimeout: limits.headersTimeoutMs, connectionsCheckingInterval: 2000 };
   const app = Fastify({
     ...(config.tlsCert && config.tlsKey
-      ? { https: { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) } }
-      : {}),
+      ? {
+          https: {
+            cert: readFileSync(config.tlsCert),
+            key: readFileSync(config.tlsKey),
+            ...serverOptions,
+          },
+        }
+      : { http: serverOptions }),
+    // Every request ends in time, body included (uploads have a longer limit of their own).
+    handlerTimeout: limits.requestTimeoutMs,
+    // A connection quiet in both directions for this long is closed.
+    connectionTimeout: limits.idleTimeoutMs,
+    // The longest domain name, percent-encoded, fits in a path parameter (the schema then checks it).
+    routerOptions: { maxParamLength: 3000 },
     logger: {
       level: config.logLevel,
       ...(deps.logStream ? { stream: deps.logStream } : {}),
@@ -69,6 +85,11 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<App
     trustProxy: config.trustProxy,
     ajv: { customOptions: { coerceTypes: "array", removeAdditional: false } },
   });
+  app.server.maxConnections = limits.maxConnections;
+  if (config.anonymousUploads)
+    app.log.warn(
+      "MAILTLS_ANONYMOUS_UPLOADS=true: anyone who can reach this service can upload files and have them offered under its URL",
+    );
   const metrics = createMetrics();
   // Hot verdicts and look-up counts live in memory in front of the store (see store/hot.ts).
   const store = hotStore(deps.store, { memoryMs: deps.redis ? 5000 : 60_000, flushMs: 2000, now: deps.now });
@@ -100,7 +121,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<App
   registerErrorHandling(app);
   await app.register(requestLog, { metrics });
   await app.register(apiSecurity, { publicUrl: config.publicUrl });
-  await app.register(rateLimits, { config, redis: deps.redis });
+  await app.register(rateLimits, { config, auth: ctx.auth, redis: deps.redis });
   await app.register(swagger, {
     openapi: {
       info: {
@@ -125,10 +146,16 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<App
   const mailer =
     deps.mailer ?? (config.mail ? relayMailer(config.mail.relayUrl, config.mail.from) : undefined);
   if (!deps.mailer && mailer) app.addHook("onClose", async () => mailer.close());
-  await registerFiles(app, { config, store: files, auth: ctx.auth, mailer });
+  const { codes } = await registerFiles(app, {
+    config,
+    store: files,
+    auth: ctx.auth,
+    mailer,
+    onCodeOutcome: (outcome) => metrics.downloadCodes.inc({ outcome }),
+  });
 
   await app.register(ops, ctx);
   if (deps.staticRoot) await registerStatic(app, deps.staticRoot, config);
 
-  return Object.assign(app as unknown as FastifyInstance, { metrics, verdicts }) as App;
+  return Object.assign(app as unknown as FastifyInstance, { metrics, verdicts, codes }) as App;
 }

@@ -17,9 +17,14 @@ export class AuthError extends Error {
 export interface Caller {
   kind: "anonymous" | "api-key" | "entra";
   id: string;
+  /**
+   * What a verified caller's requests are counted under by the rate limits: the key's hash, or for
+   * an Entra user a hash of tenant and object ID (pseudonymous, never stored beyond a limit's window).
+   */
+  rateKey?: string;
 }
 
-function sameSecret(a: string, b: string): boolean {
+export function sameSecret(a: string, b: string): boolean {
   // Hash first so the comparison takes the same time whatever the lengths.
   const ha = createHash("sha256").update(a).digest();
   const hb = createHash("sha256").update(b).digest();
@@ -28,6 +33,11 @@ function sameSecret(a: string, b: string): boolean {
 
 function keyId(key: string): string {
   return "key:" + createHash("sha256").update(key).digest("hex").slice(0, 12);
+}
+
+function userKey(tid: string, oid: unknown): string {
+  const who = typeof oid === "string" ? oid : "";
+  return "user:" + createHash("sha256").update(`${tid}\n${who}`).digest("hex").slice(0, 16);
 }
 
 function presented(req: FastifyRequest): string | undefined {
@@ -50,14 +60,14 @@ export function createAuthenticator(config: ServerConfig) {
     : undefined;
   const required = config.apiKeys.length > 0 || entra !== undefined;
 
-  async function caller(req: FastifyRequest): Promise<Caller> {
+  async function resolve(req: FastifyRequest): Promise<Caller> {
     const secret = presented(req);
     if (!secret) {
       if (!required) return { kind: "anonymous", id: "ip:" + req.ip };
       throw new AuthError(401, "unauthorized", "an API key (X-API-Key) or a bearer token is required");
     }
     const key = config.apiKeys.find((k) => sameSecret(k, secret));
-    if (key) return { kind: "api-key", id: keyId(key) };
+    if (key) return { kind: "api-key", id: keyId(key), rateKey: keyId(key) };
     if (entra && jwks && secret.split(".").length === 3) {
       let tid: string | undefined;
       try {
@@ -67,12 +77,14 @@ export function createAuthenticator(config: ServerConfig) {
       }
       if (!tid || !entra.tenants.includes(tid))
         throw new AuthError(403, "tenant-not-allowed", "this tenant is not allowed");
-      let claims: { scp?: unknown };
+      let claims: { scp?: unknown; oid?: unknown };
       try {
         ({ payload: claims } = await jwtVerify(secret, jwks, {
           issuer: entra.issuers.map((i) => i.replace("{tenant}", tid as string)),
           audience: entra.audiences,
           clockTolerance: 60,
+          // A token without an expiry would be good forever.
+          requiredClaims: ["exp"],
         }));
       } catch (e) {
         throw new AuthError(401, "invalid-token", `the bearer token was rejected: ${(e as Error).message}`);
@@ -80,10 +92,29 @@ export function createAuthenticator(config: ServerConfig) {
       const scopes = typeof claims.scp === "string" ? claims.scp.split(" ") : [];
       if (entra.scope && !scopes.includes(entra.scope))
         throw new AuthError(403, "insufficient-scope", `the token does not carry the scope ${entra.scope}`);
-      return { kind: "entra", id: "tenant:" + tid };
+      return { kind: "entra", id: "tenant:" + tid, rateKey: userKey(tid, claims.oid) };
     }
     if (!required) return { kind: "anonymous", id: "ip:" + req.ip };
     throw new AuthError(401, "unauthorized", "the API key or token is not valid");
+  }
+
+  // One verification per request, whoever asks first (the rate limit's key, then the route).
+  const resolved = new WeakMap<FastifyRequest, Promise<Caller>>();
+  function caller(req: FastifyRequest): Promise<Caller> {
+    let c = resolved.get(req);
+    if (!c) resolved.set(req, (c = resolve(req)));
+    return c;
+  }
+
+  /** The caller if it presented a credential that verified; undefined otherwise. Never throws. */
+  async function verified(req: FastifyRequest): Promise<Caller | undefined> {
+    if (!presented(req)) return undefined;
+    try {
+      const c = await caller(req);
+      return c.kind === "anonymous" ? undefined : c;
+    } catch {
+      return undefined;
+    }
   }
 
   /** Admin routes: an admin key, always; with none configured the admin report is off. */
@@ -96,5 +127,5 @@ export function createAuthenticator(config: ServerConfig) {
       throw new AuthError(403, "forbidden", "not an admin key");
   }
 
-  return { caller, admin, required };
+  return { caller, verified, admin, required };
 }

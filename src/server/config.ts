@@ -36,6 +36,43 @@ export interface ServerConfig {
   trustProxy: boolean;
   logLevel: string;
   probe: ProbeConfig;
+  /** Bounds on what a client can make the service hold: time, connections, probes, memory, disk. */
+  limits: ServiceLimits;
+  /** Uploads without a verified caller (MAILTLS_ANONYMOUS_UPLOADS): off unless asked for. */
+  anonymousUploads: boolean;
+  /** The key /metrics needs from anywhere but loopback (MAILTLS_METRICS_KEY); none: loopback only. */
+  metricsKey?: string;
+}
+
+export interface ServiceLimits {
+  /** A request (body, handler and answer) other than an upload must be done within this. */
+  requestTimeoutMs: number;
+  /** The request line and headers must arrive within this. */
+  headersTimeoutMs: number;
+  /** A connection with no traffic either way is closed after this. */
+  idleTimeoutMs: number;
+  /** Connections open at once. */
+  maxConnections: number;
+  /** An upload must be done within this, and keep up at least this rate (after a short start). */
+  uploadTimeoutMs: number;
+  uploadMinBytesPerSecond: number;
+  /** How the rate is measured: not before the grace time, then over each window (not settings). */
+  uploadGraceMs: number;
+  uploadWindowMs: number;
+  /** Uploads in progress at once, in all and per client. */
+  uploadsMax: number;
+  uploadsPerClient: number;
+  /** Probes running at once, probes waiting, and how many of both one client may have. */
+  probesMax: number;
+  probeQueue: number;
+  probeQueuePerClient: number;
+  /** Memory for verdicts held in front of the store. */
+  cacheBytes: number;
+  /** Stored verdicts and counters older than this are deleted. */
+  retentionDays: number;
+  /** The download-link store's disk, in all and per caller (an API key, an Entra tenant, or anonymous). */
+  filesMaxBytes: number;
+  filesMaxBytesPerCaller: number;
 }
 
 function list(env: NodeJS.ProcessEnv, name: string): string[] {
@@ -43,6 +80,14 @@ function list(env: NodeJS.ProcessEnv, name: string): string[] {
     .split(",")
     .map((s) => s.trim())
     .filter(Boolean);
+}
+
+/** true/1 or false/0/unset; anything else is a mistake worth stopping for. */
+function flag(env: NodeJS.ProcessEnv, name: string): boolean {
+  const v = (env[name] ?? "").trim().toLowerCase();
+  if (v === "" || v === "false" || v === "0") return false;
+  if (v === "true" || v === "1") return true;
+  throw new ConfigError(`${name}="${env[name]}" must be true or false`);
 }
 
 const TENANT_FILE = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.json$/i;
@@ -148,6 +193,33 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Serve
       );
     mail = { relayUrl, from };
   }
+  const MB = 1_000_000;
+  const limits: ServiceLimits = {
+    requestTimeoutMs: envInt(env, "MAILTLS_REQUEST_TIMEOUT_MS", 30_000, 1000, 600_000),
+    headersTimeoutMs: envInt(env, "MAILTLS_HEADERS_TIMEOUT_MS", 10_000, 1000, 120_000),
+    idleTimeoutMs: envInt(env, "MAILTLS_IDLE_TIMEOUT_MS", 30_000, 1000, 600_000),
+    maxConnections: envInt(env, "MAILTLS_HTTP_MAX_CONNECTIONS", 10_000, 1, 1_000_000),
+    uploadTimeoutMs: envInt(env, "MAILTLS_UPLOAD_TIMEOUT_MS", 3_600_000, 1000, 24 * 3_600_000),
+    uploadMinBytesPerSecond: envInt(env, "MAILTLS_UPLOAD_MIN_BYTES_PER_SECOND", 32_768, 0, 1_000_000_000),
+    uploadGraceMs: 10_000,
+    uploadWindowMs: 5_000,
+    uploadsMax: envInt(env, "MAILTLS_UPLOADS_MAX", 16, 1, 10_000),
+    uploadsPerClient: envInt(env, "MAILTLS_UPLOADS_PER_CLIENT", 2, 1, 10_000),
+    probesMax: envInt(env, "MAILTLS_PROBES_MAX", 32, 1, 10_000),
+    probeQueue: envInt(env, "MAILTLS_PROBE_QUEUE", 1000, 0, 1_000_000),
+    probeQueuePerClient: envInt(env, "MAILTLS_PROBE_QUEUE_PER_CLIENT", 200, 1, 1_000_000),
+    cacheBytes: envInt(env, "MAILTLS_CACHE_MB", 64, 1, 100_000) * MB,
+    retentionDays: envInt(env, "MAILTLS_RETENTION_DAYS", 365, 1, 36_500),
+    filesMaxBytes: envInt(env, "MAILTLS_FILES_MAX_TOTAL_MB", 10_000, 1, 100_000_000) * MB,
+    filesMaxBytesPerCaller: envInt(env, "MAILTLS_FILES_MAX_PER_CALLER_MB", 2_000, 1, 100_000_000) * MB,
+  };
+  const maxWaitMs = envInt(env, "MAILTLS_MAX_WAIT_MS", 20000, 0, 120000);
+  // A wait that outlasts the request's own deadline would only ever end in a timeout.
+  if (maxWaitMs > limits.requestTimeoutMs - 2000)
+    throw new ConfigError(
+      `MAILTLS_MAX_WAIT_MS (${maxWaitMs}) must be at least 2000 below MAILTLS_REQUEST_TIMEOUT_MS (${limits.requestTimeoutMs})`,
+    );
+  const anonymousUploads = flag(env, "MAILTLS_ANONYMOUS_UPLOADS");
   return {
     host,
     port,
@@ -166,11 +238,14 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Serve
     ttlSeconds,
     refreshAheadSeconds: envInt(env, "MAILTLS_REFRESH_AHEAD_SECONDS", 600, 0, 24 * 3600),
     defaultWaitMs: envInt(env, "MAILTLS_DEFAULT_WAIT_MS", 2500, 0, 60000),
-    maxWaitMs: envInt(env, "MAILTLS_MAX_WAIT_MS", 20000, 0, 120000),
+    maxWaitMs,
     rateLimitPerMinute: envInt(env, "MAILTLS_RATE_LIMIT", 600, 1, 1_000_000),
     refreshRateLimitPerMinute: envInt(env, "MAILTLS_REFRESH_RATE_LIMIT", 10, 1, 1_000_000),
-    trustProxy: env.MAILTLS_TRUST_PROXY === "true" || env.MAILTLS_TRUST_PROXY === "1",
+    trustProxy: flag(env, "MAILTLS_TRUST_PROXY"),
     logLevel: env.MAILTLS_LOG_LEVEL || "info",
     probe: probeConfigFromEnv(env),
+    limits,
+    anonymousUploads,
+    metricsKey: env.MAILTLS_METRICS_KEY || undefined,
   };
 }

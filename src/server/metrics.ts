@@ -35,6 +35,12 @@ export function createMetrics() {
       buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 2.5, 5, 10, 30],
       registers: [registry],
     }),
+    downloadCodes: new Counter({
+      name: "mailtls_download_codes_total",
+      help: "One-time download code requests, by what became of them (sent, not-recipient, too-many, unavailable, send-failed, dropped)",
+      labelNames: ["outcome"],
+      registers: [registry],
+    }),
     storeErrors: new Counter({
       name: "mailtls_store_errors_total",
       help: "Cache store operations that failed",

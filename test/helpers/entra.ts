@@ -8,7 +8,10 @@ export interface EntraStandIn {
    * A token signed with the stand-in's key: a delegated one for the add-in's API (`scp`
    * access_as_user) unless `claims` say otherwise; issuer Entra's v2 issuer for `claims.tid` unless given.
    */
-  sign(claims: Record<string, unknown>, opts?: { exp?: string; aud?: string; iss?: string }): Promise<string>;
+  sign(
+    claims: Record<string, unknown>,
+    opts?: { exp?: string | null; aud?: string; iss?: string },
+  ): Promise<string>;
   close(): void;
 }
 
@@ -23,14 +26,15 @@ export async function startEntraStandIn(audience: string): Promise<EntraStandIn>
   const addr = server.address();
   return {
     jwksUrl: `http://127.0.0.1:${typeof addr === "object" && addr ? addr.port : 0}/keys`,
-    sign: (claims, opts = {}) =>
-      new SignJWT({ scp: "access_as_user", ...claims })
+    sign: (claims, opts = {}) => {
+      const jwt = new SignJWT({ scp: "access_as_user", ...claims })
         .setProtectedHeader({ alg: "RS256", kid: "test-key" })
         .setIssuer(opts.iss ?? `https://login.microsoftonline.com/${String(claims.tid)}/v2.0`)
         .setAudience(opts.aud ?? audience)
-        .setIssuedAt()
-        .setExpirationTime(opts.exp ?? "10m")
-        .sign(privateKey),
+        .setIssuedAt();
+      // exp: null signs a token that never expires.
+      return (opts.exp === null ? jwt : jwt.setExpirationTime(opts.exp ?? "10m")).sign(privateKey);
+    },
     close: () => server.close(),
   };
 }

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DEFAULT_POLICY, type TenantPolicy } from "../../src/core/policy";
 import { type App, buildApp } from "../../src/server/app";
-import { serverConfigFromEnv } from "../../src/server/config";
+import { type ServiceLimits, serverConfigFromEnv } from "../../src/server/config";
 import { FileStore } from "../../src/server/files/store";
 import type { Mailer } from "../../src/server/mailer";
 import { memoryStore } from "../../src/server/store/memory";
@@ -15,6 +15,8 @@ import { memoryStore } from "../../src/server/store/memory";
 
 export const PUBLIC_URL = "https://files.example.test";
 export const TOKEN_RE = /^[A-Za-z0-9_-]{43}$/;
+/** Uploads need a verified caller: the tests upload with this API key unless they say otherwise. */
+export const UPLOAD_KEY = "uploader-test-key";
 
 export interface Svc {
   app: App;
@@ -56,6 +58,9 @@ export async function startFileService(
     env?: Record<string, string>;
     dataDir?: string;
     mailer?: Mailer;
+    logStream?: { write(line: string): void };
+    /** Changes to the service's limits beyond what the environment sets (the upload rate's timing). */
+    limits?: Partial<ServiceLimits>;
   } = {},
 ): Promise<Svc> {
   const dir = opts.dataDir ?? mkdtempSync(join(tmpdir(), "mailtls-files-"));
@@ -63,8 +68,10 @@ export async function startFileService(
     MAILTLS_PUBLIC_URL: PUBLIC_URL,
     MAILTLS_LOG_LEVEL: "silent",
     MAILTLS_DATA_DIR: dir,
+    MAILTLS_API_KEYS: UPLOAD_KEY,
     ...opts.env,
   } as NodeJS.ProcessEnv);
+  Object.assign(config.limits, opts.limits);
   config.policy = {
     ...DEFAULT_POLICY,
     linkProvider: opts.linkProvider ?? "builtin",
@@ -81,6 +88,7 @@ export async function startFileService(
     },
     files,
     ...(opts.mailer ? { mailer: opts.mailer } : {}),
+    ...(opts.logStream ? { logStream: opts.logStream } : {}),
   });
   await app.listen({ host: "127.0.0.1", port: 0 });
   const address = app.server.address();
@@ -95,7 +103,7 @@ export async function startFileService(
       answer(
         await fetch(`${url}/api/v1/files?${query}`, {
           method: "POST",
-          headers: { "content-type": "application/octet-stream", ...headers },
+          headers: { "content-type": "application/octet-stream", "x-api-key": UPLOAD_KEY, ...headers },
           body,
         }),
       ),

@@ -49,3 +49,18 @@ export async function codeFor(address: string): Promise<string> {
   }
   throw new Error(`no code arrived for ${address}`);
 }
+
+/** The one-time codes in the first `n` mails to `address`, oldest first, waiting up to 10 s for them. */
+export async function codesFor(address: string, n: number): Promise<string[]> {
+  for (let i = 0; i < 100; i++) {
+    const mails = mailTo(address);
+    if (mails.length >= n) {
+      const dated = mails.map((m) => ({ m, at: Date.parse(header(m, "Date")) || 0 }));
+      return dated
+        .sort((a, b) => a.at - b.at)
+        .map(({ m }) => /(\d{6})/.exec(header(m, "Subject"))?.[1] ?? "");
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`fewer than ${n} codes arrived for ${address}`);
+}

@@ -11,6 +11,7 @@ import {
   startFileService,
   type Svc,
   TOKEN_RE,
+  UPLOAD_KEY,
 } from "../helpers/filesService";
 
 /**
@@ -281,7 +282,7 @@ describe("bad input", () => {
     const chunks = Array.from({ length: 20 }, () => randomBytes(100_000));
     const streamed = await fetch(`${svc.url}/api/v1/files?name=big.bin`, {
       method: "POST",
-      headers: { "content-type": "application/octet-stream" },
+      headers: { "content-type": "application/octet-stream", "x-api-key": UPLOAD_KEY },
       body: new ReadableStream({
         pull(c) {
           const next = chunks.shift();
@@ -303,7 +304,7 @@ describe("bad input", () => {
     let sent = 0;
     const cut = fetch(`${svc.url}/api/v1/files?name=cut.bin`, {
       method: "POST",
-      headers: { "content-type": "application/octet-stream" },
+      headers: { "content-type": "application/octet-stream", "x-api-key": UPLOAD_KEY },
       body: new ReadableStream({
         async pull(c) {
           if (sent++ < 3) c.enqueue(randomBytes(100_000));

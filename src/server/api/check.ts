@@ -80,9 +80,11 @@ export async function checkApi(app: FastifyInstance, ctx: ServerContext): Promis
         if (req.query.refresh)
           throw new AuthError(401, "unauthorized", "refresh needs an API key or a token");
       } else await auth.caller(req);
+      // The wait ends before the request's own deadline, so the answer is a verdict or pending.
+      const wait = req.query.waitMs ?? Math.max(waitMs(req.query), config.probe.timeoutMs + 1000);
       return verdicts.lookup(d, {
         refresh: req.query.refresh,
-        waitMs: req.query.waitMs ?? Math.max(waitMs(req.query), config.probe.timeoutMs + 1000),
+        waitMs: Math.min(wait, config.limits.requestTimeoutMs - 2000),
       });
     },
   );

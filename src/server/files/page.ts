@@ -44,13 +44,10 @@ const TEXT = {
     address: "メールアドレス",
     sendCode: "確認コードを送る",
     codeSent:
-      "{address} がこのファイルの宛先であれば、確認コードを送りました（有効期限 10 分）。届いたコードを入力してください。",
+      "{address} がこのファイルの宛先であれば、確認コードを送りました（有効期限 10 分）。届いたコードを入力してください。数分たっても届かないときは、新しいコードを送ってください。",
     code: "確認コード（6 桁）",
     verify: "確認してダウンロード",
     wrongCode: "コードが違うか、有効期限が切れています。もう一度入力するか、新しいコードを送ってください。",
-    tooSoon: "少し待ってから、もう一度コードを送ってください。",
-    tooMany: "このアドレスにはこれ以上コードを送れません。送信者にご連絡ください。",
-    sendFailed: "確認コードを送れませんでした。しばらくしてからもう一度お試しください。",
     newCode: "新しいコードを送る",
     mailSubject: "ダウンロードの確認コード: {code}",
     mailBody:
@@ -77,13 +74,10 @@ const TEXT = {
     address: "E-mail address",
     sendCode: "Send me a code",
     codeSent:
-      "If {address} is a recipient of this file, a code is on its way (valid for 10 minutes). Enter it below.",
+      "If {address} is a recipient of this file, a code is on its way (valid for 10 minutes). Enter it below. If none arrives within a few minutes, ask for a new one.",
     code: "Code (6 digits)",
     verify: "Verify and download",
     wrongCode: "The code is wrong or has expired. Try again, or ask for a new code.",
-    tooSoon: "Please wait a moment before asking for another code.",
-    tooMany: "No more codes can be sent to this address. Please contact the sender.",
-    sendFailed: "The code could not be sent. Please try again later.",
     newCode: "Send a new code",
     mailSubject: "Your download code: {code}",
     mailBody:
@@ -161,16 +155,11 @@ export function downloadPage(lang: Lang, meta: FileMeta, action: string): string
   );
 }
 
-export type CodeProblem = "too-soon" | "too-many" | "send-failed" | "wrong-code";
+/** The only problem a code page shows: anything else would tell recipients from strangers. */
+export type CodeProblem = "wrong-code";
 
-function problemText(lang: Lang, p: CodeProblem): string {
-  const t = TEXT[lang];
-  return {
-    "too-soon": t.tooSoon,
-    "too-many": t.tooMany,
-    "send-failed": t.sendFailed,
-    "wrong-code": t.wrongCode,
-  }[p];
+function problemText(lang: Lang, _p: CodeProblem): string {
+  return TEXT[lang].wrongCode;
 }
 
 /** A link that needs a one-time code: the recipient's address first (`action` is …/code). */
@@ -196,6 +185,7 @@ export function codeEntryPage(
   meta: FileMeta,
   actions: { download: string; code: string },
   address: string,
+  challenge: string,
   problem?: CodeProblem,
 ): string {
   const t = TEXT[lang];
@@ -207,6 +197,7 @@ export function codeEntryPage(
 ${problem ? `<p class="error" role="alert">${escapeHtml(problemText(lang, problem))}</p>` : ""}
 <form method="post" action="${escapeHtml(actions.download)}">
 <input type="hidden" name="address" value="${escapeHtml(address)}">
+<input type="hidden" name="challenge" value="${escapeHtml(challenge)}">
 <label for="code">${escapeHtml(t.code)}</label>
 <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" required maxlength="6">
 <button type="submit">${escapeHtml(t.verify)}</button>
@@ -219,12 +210,36 @@ ${problem ? `<p class="error" role="alert">${escapeHtml(problemText(lang, proble
   );
 }
 
-/** The mail that carries a one-time code (plain text). */
+/** How much of a file name's stem the code mail carries. */
+const MAIL_NAME_CHARS = 24;
+
+/**
+ * A short, neutral form of a file name for the code mail, which goes through the company's relay
+ * to an address a stranger may type: letters, digits and spaces of the stem only (no dots, slashes,
+ * at signs or colons, so no address or link), at most 24 of them, and a plain extension.
+ */
+export function neutralFileName(name: string): string {
+  const dot = name.lastIndexOf(".");
+  const ext = dot > 0 ? name.slice(dot + 1) : "";
+  const stem = dot > 0 ? name.slice(0, dot) : name;
+  const plain = stem
+    .normalize("NFKC")
+    .replace(/[^\p{L}\p{N}\p{M} _-]+/gu, " ")
+    .replace(/\s+/g, " ")
+    .trim();
+  const chars = Array.from(plain);
+  const short =
+    chars.length > MAIL_NAME_CHARS ? chars.slice(0, MAIL_NAME_CHARS).join("").trimEnd() + "…" : plain;
+  const cleanExt = /^[A-Za-z0-9]{1,8}$/.test(ext) ? "." + ext.toLowerCase() : "";
+  return (short || "file") + cleanExt;
+}
+
+/** The mail that carries a one-time code (plain text); of the file, only its neutral short name. */
 export function codeMail(lang: Lang, fileName: string, code: string): { subject: string; text: string } {
   const t = TEXT[lang];
   return {
     subject: t.mailSubject.replace("{code}", code),
-    text: t.mailBody.replace("{name}", fileName).replace("{code}", code),
+    text: t.mailBody.replace("{name}", neutralFileName(fileName)).replace("{code}", code),
   };
 }
 

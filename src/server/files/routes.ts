@@ -12,8 +12,6 @@ import type { Mailer } from "../mailer";
 import { largestFileMb, policyFor } from "../policies";
 import {
   codeEntryPage,
-  codeMail,
-  type CodeProblem,
   codeRequestPage,
   contentDisposition,
   downloadPage,
@@ -21,6 +19,10 @@ import {
   PAGE_CSP,
   unavailablePage,
 } from "./page";
+import { randomBytes } from "node:crypto";
+import { guardedBody, SlowBody } from "../limits/timeouts";
+import { UploadSlots } from "../limits/uploads";
+import { CodeQueue, type CodeOutcome } from "./codeQueue";
 import { cleanName, FileStoreError, type FileStore, looksLikeToken, type Unavailable } from "./store";
 
 export interface FilesDeps {
@@ -29,6 +31,8 @@ export interface FilesDeps {
   auth: ReturnType<typeof createAuthenticator>;
   /** Sends one-time codes; without it links need none. */
   mailer?: Mailer;
+  /** Counts what became of each code request (metrics). */
+  onCodeOutcome?: (o: CodeOutcome) => void;
 }
 
 /** At most this many recipients may ask for a code for one file. */
@@ -74,13 +78,32 @@ const uploaded = {
   required: ["token", "url", "name", "size", "expiresAt", "maxDownloads", "oneTimeCode"],
 } as const;
 
-function fail(reply: FastifyReply, status: number, code: string, message: string) {
+function fail(
+  reply: FastifyReply,
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+) {
   // The rest of an unread upload is not worth receiving: close the connection after the answer.
-  return reply.status(status).header("connection", "close").send({ error: { code, message } });
+  return reply
+    .status(status)
+    .headers(headers)
+    .header("connection", "close")
+    .send({ error: { code, message } });
 }
 
-export async function registerFiles(app: FastifyInstance, deps: FilesDeps): Promise<void> {
+/** Content-Length as a number of bytes, when the client sent a valid one. */
+function declaredLength(raw: string | undefined): number | undefined {
+  const n = Number(raw);
+  return raw !== undefined && Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+}
+
+export async function registerFiles(app: FastifyInstance, deps: FilesDeps): Promise<{ codes: CodeQueue }> {
   const { config, store, auth, mailer } = deps;
+  const slots = new UploadSlots(config.limits.uploadsMax, config.limits.uploadsPerClient);
+  const codes = new CodeQueue({ store, mailer, log: app.log, onOutcome: deps.onCodeOutcome });
+  app.addHook("onClose", async () => codes.close());
   // Before the caller (and so their policy) is known, the largest file any policy allows (asked
   // each time: policies can be reloaded).
   const ceilingMb = () => largestFileMb(config);
@@ -123,6 +146,16 @@ export async function registerFiles(app: FastifyInstance, deps: FilesDeps): Prom
     scope.post<{ Querystring: { name: string; from?: string; to?: string } }>(
       "/api/v1/files",
       {
+        // The request timeout does not fit a large file: an upload has its own, and a minimum rate.
+        handlerTimeout: config.limits.uploadTimeoutMs,
+        preParsing: async (_req, _reply, payload) =>
+          config.limits.uploadMinBytesPerSecond > 0
+            ? guardedBody(payload, {
+                minBytesPerSecond: config.limits.uploadMinBytesPerSecond,
+                graceMs: config.limits.uploadGraceMs,
+                windowMs: config.limits.uploadWindowMs,
+              })
+            : payload,
         // No bodyLimit: fastify applies it only to bodies it buffers; this one streams, and the
         // parser (declared length) and the store (bytes as they come) enforce the policy's limit.
         schema: {
@@ -146,7 +179,33 @@ export async function registerFiles(app: FastifyInstance, deps: FilesDeps): Prom
         },
       },
       async (req, reply) => {
-        const policy = policyFor(config, await auth.caller(req));
+        const caller = await auth.caller(req);
+        // A file offered under the company's URL needs someone to answer for it.
+        if (caller.kind === "anonymous" && !config.anonymousUploads)
+          return fail(
+            reply,
+            401,
+            "unauthorized",
+            "uploads need an API key or an Entra token (or MAILTLS_ANONYMOUS_UPLOADS=true on the service)",
+          );
+        const owner = caller.kind === "anonymous" ? "anonymous" : caller.id;
+        const slot = slots.take(caller.rateKey ?? "ip:" + req.ip);
+        if (slot === "busy")
+          return fail(reply, 503, "busy", "too many uploads in progress: try again shortly", {
+            "retry-after": "30",
+          });
+        if (slot === "client-busy")
+          return fail(
+            reply,
+            429,
+            "too-many-uploads",
+            `at most ${config.limits.uploadsPerClient} uploads at once`,
+            {
+              "retry-after": "10",
+            },
+          );
+        reply.raw.once("close", slot);
+        const policy = policyFor(config, caller);
         const maxBytes = Math.floor(policy.links.maxFileMb * MB);
         // Codes need a relay to send them and a policy that wants them.
         const codes = mailer !== undefined && policy.links.oneTimeCode;
@@ -185,6 +244,12 @@ export async function registerFiles(app: FastifyInstance, deps: FilesDeps): Prom
             expiresAt: store.now() + links.expiryHours * 3600 * 1000,
             maxDownloads: Math.floor(links.maxDownloads),
             maxBytes,
+            owner,
+            declaredBytes: declaredLength(req.headers["content-length"]),
+            quota: {
+              perOwnerBytes: config.limits.filesMaxBytesPerCaller,
+              totalBytes: config.limits.filesMaxBytes,
+            },
           });
           return reply.status(201).send({
             token,
@@ -197,9 +262,11 @@ export async function registerFiles(app: FastifyInstance, deps: FilesDeps): Prom
           });
         } catch (e) {
           // The client went away mid-upload: nothing was kept, and nobody is left to answer.
+          if (e instanceof SlowBody) throw e;
           if (req.raw.destroyed && !(e instanceof FileStoreError))
             return fail(reply, 400, "bad-request", "the upload was interrupted");
           if (!(e instanceof FileStoreError)) throw e;
+          if (e.code === "quota") return fail(reply, 507, "quota-exceeded", e.message);
           if (e.code === "too-large")
             return fail(reply, 413, "too-large", `files are limited to ${links.maxFileMb} MB`);
           if (e.code === "disk-full") return fail(reply, 507, "disk-full", "the service has no space left");
@@ -267,21 +334,11 @@ export async function registerFiles(app: FastifyInstance, deps: FilesDeps): Prom
         if (!meta.needsCode) return sendPage(reply, 200, lang, downloadPage(lang, meta, actions.download));
         if (!ADDRESS.test(address))
           return sendPage(reply, 400, lang, codeRequestPage(lang, meta, actions.code));
-        const issued = store.issueCode(token, address);
-        let problem: CodeProblem | undefined;
-        if (issued.ok) {
-          try {
-            if (!mailer) throw new Error("no relay is configured (MAILTLS_SMTP_RELAY)");
-            await mailer.send({ to: address, ...codeMail(lang, meta.name, issued.code) });
-          } catch (err) {
-            req.log.warn({ err }, "sending a one-time download code failed");
-            problem = "send-failed";
-          }
-        } else if (issued.reason === "too-soon" || issued.reason === "too-many") problem = issued.reason;
-        else if (issued.reason !== "not-recipient") return sendUnavailable(req, reply, issued.reason);
-        // A non-recipient sees the same page as a recipient: the form does not tell who they are.
-        const status = problem === "send-failed" ? 503 : problem ? 429 : 200;
-        return sendPage(reply, status, lang, codeEntryPage(lang, meta, actions, address, problem));
+        // Everyone gets this page at once, recipient or not: the code is issued and mailed from
+        // the queue, after the answer, so neither the words nor the timing tell who is a recipient.
+        const challenge = randomBytes(18).toString("base64url");
+        codes.push({ token, address, challenge, lang });
+        return sendPage(reply, 200, lang, codeEntryPage(lang, meta, actions, address, challenge));
       },
     );
 
@@ -296,9 +353,15 @@ export async function registerFiles(app: FastifyInstance, deps: FilesDeps): Prom
           // Only a recipient's right code opens it; every try spends one of the code's attempts.
           const { lang, actions, address, meta } = link;
           if (!address) return sendPage(reply, 403, lang, codeRequestPage(lang, meta, actions.code));
-          const checked = store.checkCode(token, address, field(req.body, "code"));
+          const challenge = field(req.body, "challenge");
+          const checked = store.checkCode(token, challenge, address, field(req.body, "code"));
           if (!checked.ok)
-            return sendPage(reply, 403, lang, codeEntryPage(lang, meta, actions, address, "wrong-code"));
+            return sendPage(
+              reply,
+              403,
+              lang,
+              codeEntryPage(lang, meta, actions, address, challenge.slice(0, 64), "wrong-code"),
+            );
         }
         const claim = await store.claimDownload(token);
         if (!claim.ok) return sendUnavailable(req, reply, claim.reason);
@@ -314,4 +377,5 @@ export async function registerFiles(app: FastifyInstance, deps: FilesDeps): Prom
       },
     );
   });
+  return { codes };
 }

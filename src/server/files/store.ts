@@ -16,7 +16,7 @@ const TEMP_SUFFIX = ".tmp";
 /** Temp files and orphans older than this are a crash's leftovers (an upload in progress is younger). */
 const LEFTOVER_MS = 3600 * 1000;
 
-export type PutErrorCode = "too-large" | "disk-full" | "empty" | "bad-name";
+export type PutErrorCode = "too-large" | "disk-full" | "empty" | "bad-name" | "quota" | "length-mismatch";
 
 export class FileStoreError extends Error {
   constructor(
@@ -40,15 +40,21 @@ export interface FileMeta {
   needsCode: boolean;
 }
 
-/** One-time codes: how long one is valid, how many guesses it allows, how many a recipient may ask for. */
+/**
+ * One-time codes: how long one is valid and how many guesses it allows. Each code belongs to the
+ * page that asked for it (a random challenge carried by its form), so a stranger who knows a
+ * recipient's address can neither guess against that recipient's code nor use up its guesses.
+ */
 export const CODE_TTL_MS = 10 * 60 * 1000;
 export const CODE_MAX_ATTEMPTS = 5;
-export const CODE_MAX_SENDS = 5;
-/** The least time between two codes for the same recipient and file. */
-export const CODE_RESEND_MS = 30 * 1000;
+/** Mails to one recipient for one file in a rolling hour (against mail bombing through the relay). */
+export const CODE_MAX_SENDS = 10;
+export const CODE_SEND_WINDOW_MS = 3600 * 1000;
+/** Live codes kept per recipient and file; asking again replaces the oldest. */
+const CODE_LIVE = 5;
 
 export type IssueResult =
-  { ok: true; code: string } | { ok: false; reason: "not-recipient" | "too-soon" | "too-many" | Unavailable };
+  { ok: true; code: string } | { ok: false; reason: "not-recipient" | "too-many" | Unavailable };
 export type CheckResult = { ok: true } | { ok: false; reason: "wrong-code" | "no-code" };
 
 export type Unavailable = "not-found" | "expired" | "exhausted";
@@ -63,6 +69,12 @@ export interface PutInput {
   maxBytes: number;
   /** Addresses that may ask for a one-time code; absent or empty: the link needs none. */
   recipients?: string[];
+  /** Whose quota the file counts against: an API key's or Entra tenant's ID, or "anonymous". */
+  owner?: string;
+  /** The size the client declared (Content-Length), if it did: reserved against the quotas at once. */
+  declaredBytes?: number;
+  /** Disk the owner's live files may take, and all files together. */
+  quota?: { perOwnerBytes: number; totalBytes: number };
 }
 
 export type InfoResult = { ok: true; meta: FileMeta } | { ok: false; reason: Unavailable };
@@ -99,12 +111,11 @@ interface Row {
   recipients: string | null;
 }
 
-interface CodeRow {
+interface ChallengeRow {
+  address: string;
   code_hash: string;
   expires_at: number;
   attempts: number;
-  sends: number;
-  sent_at: number;
 }
 
 function toMeta(r: Row): FileMeta {
@@ -131,9 +142,9 @@ function recipientsOf(r: Row): string[] {
   }
 }
 
-/** Codes are kept only as a hash bound to the file and the address. */
-function codeHash(hash: string, address: string, code: string): string {
-  return createHash("sha256").update(`${hash}\n${address}\n${code}`).digest("hex");
+/** Codes are kept only as a hash bound to the file, the address and the page that asked. */
+function codeHash(hash: string, address: string, challenge: string, code: string): string {
+  return createHash("sha256").update(`${hash}\n${address}\n${challenge}\n${code}`).digest("hex");
 }
 
 function hashOf(token: string): string {
@@ -169,38 +180,73 @@ function prepare(db: Database.Database) {
       downloads INTEGER NOT NULL DEFAULT 0
     );
     CREATE INDEX IF NOT EXISTS files_expiry ON files (expires_at);
-    CREATE TABLE IF NOT EXISTS codes (
+    DROP TABLE IF EXISTS codes;
+    CREATE TABLE IF NOT EXISTS challenges (
+      challenge_hash TEXT PRIMARY KEY,
       hash TEXT NOT NULL,
       address TEXT NOT NULL,
       code_hash TEXT NOT NULL,
+      created_at INTEGER NOT NULL,
       expires_at INTEGER NOT NULL,
-      attempts INTEGER NOT NULL DEFAULT 0,
-      sends INTEGER NOT NULL DEFAULT 0,
-      sent_at INTEGER NOT NULL,
+      attempts INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX IF NOT EXISTS challenges_recipient ON challenges (hash, address, created_at);
+    CREATE TABLE IF NOT EXISTS code_sends (
+      hash TEXT NOT NULL,
+      address TEXT NOT NULL,
+      window_start INTEGER NOT NULL,
+      sends INTEGER NOT NULL,
       PRIMARY KEY (hash, address)
     );
   `);
   // Stores made before one-time codes existed gain the column.
   const columns = db.prepare<[], { name: string }>("PRAGMA table_info(files)").all();
   if (!columns.some((c) => c.name === "recipients")) db.exec("ALTER TABLE files ADD COLUMN recipients TEXT");
+  if (!columns.some((c) => c.name === "owner")) db.exec("ALTER TABLE files ADD COLUMN owner TEXT");
+  db.exec("CREATE INDEX IF NOT EXISTS files_owner ON files (owner)");
   return {
     insert: db.prepare(`INSERT INTO files
-      (hash, name, size, content_type, sender_domain, created_at, expires_at, max_downloads, recipients)
+      (hash, name, size, content_type, sender_domain, created_at, expires_at, max_downloads, recipients, owner)
       VALUES (@hash, @name, @size, @contentType, @senderDomain, @createdAt, @expiresAt, @maxDownloads,
-              @recipients)`),
-    getCode: db.prepare<[string, string], CodeRow>("SELECT * FROM codes WHERE hash = ? AND address = ?"),
-    putCode: db.prepare(`INSERT INTO codes (hash, address, code_hash, expires_at, attempts, sends, sent_at)
-      VALUES (@hash, @address, @codeHash, @expiresAt, 0, 1, @now)
-      ON CONFLICT (hash, address) DO UPDATE SET code_hash = @codeHash, expires_at = @expiresAt,
-        attempts = 0, sends = sends + 1, sent_at = @now`),
-    // Counted before the comparison, in one statement: parallel guesses cannot share an attempt.
-    attempt: db.prepare<[string, string, number, number], CodeRow>(
-      `UPDATE codes SET attempts = attempts + 1
-       WHERE hash = ? AND address = ? AND attempts < ? AND expires_at > ? RETURNING *`,
+              @recipients, @owner)`),
+    // Live files only: an expired or used-up one is already gone from disk, or soon will be.
+    usedBy: db.prepare<[string, number], { bytes: number | null }>(
+      "SELECT SUM(size) AS bytes FROM files WHERE owner = ? AND expires_at > ? AND downloads < max_downloads",
     ),
-    // Used: the code cannot be used again (the row stays, so the send count still holds).
-    spend: db.prepare<[string, string]>("UPDATE codes SET expires_at = 0 WHERE hash = ? AND address = ?"),
-    removeCodes: db.prepare<[string]>("DELETE FROM codes WHERE hash = ?"),
+    usedAll: db.prepare<[number], { bytes: number | null }>(
+      "SELECT SUM(size) AS bytes FROM files WHERE expires_at > ? AND downloads < max_downloads",
+    ),
+    // One more mail in the recipient's rolling window, unless the window is full (then no row).
+    countSend: db.prepare<
+      { hash: string; address: string; now: number; window: number; max: number },
+      { sends: number }
+    >(
+      `INSERT INTO code_sends (hash, address, window_start, sends) VALUES (@hash, @address, @now, 1)
+       ON CONFLICT (hash, address) DO UPDATE SET
+         sends = CASE WHEN window_start <= @now - @window THEN 1 ELSE sends + 1 END,
+         window_start = CASE WHEN window_start <= @now - @window THEN @now ELSE window_start END
+       WHERE window_start <= @now - @window OR sends < @max
+       RETURNING sends`,
+    ),
+    putChallenge: db.prepare(`INSERT INTO challenges
+      (challenge_hash, hash, address, code_hash, created_at, expires_at) VALUES
+      (@challengeHash, @hash, @address, @codeHash, @now, @expiresAt)`),
+    // Only the newest few codes of a recipient stay live.
+    trimChallenges: db.prepare<{ hash: string; address: string; keep: number }>(
+      `DELETE FROM challenges WHERE hash = @hash AND address = @address AND challenge_hash NOT IN
+        (SELECT challenge_hash FROM challenges WHERE hash = @hash AND address = @address
+         ORDER BY created_at DESC LIMIT @keep)`,
+    ),
+    // Counted before the comparison, in one statement: parallel guesses cannot share an attempt.
+    attempt: db.prepare<[string, string, number, number], ChallengeRow>(
+      `UPDATE challenges SET attempts = attempts + 1
+       WHERE challenge_hash = ? AND hash = ? AND attempts < ? AND expires_at > ? RETURNING *`,
+    ),
+    // Used: the code cannot be used again.
+    spend: db.prepare<[string]>("DELETE FROM challenges WHERE challenge_hash = ?"),
+    removeCodes: db.prepare<[string]>("DELETE FROM challenges WHERE hash = ?"),
+    removeSends: db.prepare<[string]>("DELETE FROM code_sends WHERE hash = ?"),
+    expiredChallenges: db.prepare<[number]>("DELETE FROM challenges WHERE expires_at <= ?"),
     get: db.prepare<[string], Row>("SELECT * FROM files WHERE hash = ?"),
     // One statement: the check and the increment cannot be split by another download.
     claim: db.prepare<[string, number], Row>(
@@ -228,6 +274,9 @@ export class FileStore {
   private db?: Database.Database;
   private stmts?: ReturnType<typeof prepare>;
   private closed = false;
+  /** Bytes reserved by uploads in progress, by owner and in all. */
+  private readonly reserved = new Map<string, number>();
+  private reservedAll = 0;
 
   constructor(opts: FileStoreOptions) {
     this.dir = opts.dir;
@@ -253,9 +302,58 @@ export class FileStore {
     return join(this.dir, hash);
   }
 
+  /**
+   * Reserves room for an upload within the quotas: the declared size if there is one, else the
+   * largest the file may be. Concurrent uploads cannot together pass a quota. Throws "quota".
+   */
+  private reserve(input: PutInput): { bytes: number; release(): void } {
+    const owner = input.owner ?? "anonymous";
+    const want = Math.min(input.declaredBytes ?? input.maxBytes, input.maxBytes);
+    if (input.quota) {
+      const sql = this.sql();
+      const now = this.now();
+      const mine = (sql.usedBy.get(owner, now)?.bytes ?? 0) + (this.reserved.get(owner) ?? 0);
+      const all = (sql.usedAll.get(now)?.bytes ?? 0) + this.reservedAll;
+      if (mine + want > input.quota.perOwnerBytes)
+        throw new FileStoreError(
+          "quota",
+          "this caller's files take all the room they may (MAILTLS_FILES_MAX_PER_CALLER_MB)",
+        );
+      if (all + want > input.quota.totalBytes)
+        throw new FileStoreError("quota", "the file store is full (MAILTLS_FILES_MAX_TOTAL_MB)");
+    }
+    this.reserved.set(owner, (this.reserved.get(owner) ?? 0) + want);
+    this.reservedAll += want;
+    let done = false;
+    return {
+      bytes: want,
+      release: () => {
+        if (done) return;
+        done = true;
+        const left = (this.reserved.get(owner) ?? want) - want;
+        if (left > 0) this.reserved.set(owner, left);
+        else this.reserved.delete(owner);
+        this.reservedAll -= want;
+      },
+    };
+  }
+
   async put(input: PutInput): Promise<{ token: string; meta: FileMeta }> {
     const name = cleanName(input.name);
     if (!name) throw new FileStoreError("bad-name", "the file name is empty");
+    const reservation = this.reserve(input);
+    try {
+      return await this.write(input, name, reservation.bytes);
+    } finally {
+      reservation.release();
+    }
+  }
+
+  private async write(
+    input: PutInput,
+    name: string,
+    maxBytes: number,
+  ): Promise<{ token: string; meta: FileMeta }> {
     const sql = this.sql();
     const token = randomBytes(32).toString("base64url");
     const hash = hashOf(token);
@@ -273,8 +371,13 @@ export class FileStore {
         for (let next = await it.next(); !next.done; next = await it.next()) {
           const chunk = next.value;
           size += chunk.length;
-          if (size > input.maxBytes)
-            throw new FileStoreError("too-large", `the file is larger than ${input.maxBytes} bytes`);
+          if (size > maxBytes)
+            throw new FileStoreError(
+              size > input.maxBytes ? "too-large" : "length-mismatch",
+              size > input.maxBytes
+                ? `the file is larger than ${input.maxBytes} bytes`
+                : "the file is larger than its declared length",
+            );
           await fh.write(chunk);
         }
         // Durable before it gets its real name (a full disk may only show here, too).
@@ -312,6 +415,7 @@ export class FileStore {
         expiresAt: meta.expiresAt,
         maxDownloads: meta.maxDownloads,
         recipients: recipients.length > 0 ? JSON.stringify(recipients) : null,
+        owner: input.owner ?? "anonymous",
       });
     } catch (e) {
       await removeQuietly(this.pathOf(hash));
@@ -336,10 +440,11 @@ export class FileStore {
   }
 
   /**
-   * A new one-time code for `address`, if the sender named it as a recipient of this file and it has
-   * not asked too often; the caller mails it. A new code replaces the previous one.
+   * A new one-time code for `address` and the page that asked (`challenge`), if the sender named
+   * the address as a recipient of this file and it has not had too many mails this hour; the
+   * caller mails it. Older codes of the recipient stay valid (the newest few).
    */
-  issueCode(token: string, address: string): IssueResult {
+  issueCode(token: string, address: string, challenge: string): IssueResult {
     const info = this.info(token);
     if (!info.ok) return info;
     const hash = hashOf(token);
@@ -348,32 +453,40 @@ export class FileStore {
     const who = address.trim().toLowerCase();
     if (!row || !recipientsOf(row).includes(who)) return { ok: false, reason: "not-recipient" };
     const now = this.now();
-    const prev = sql.getCode.get(hash, who);
-    if (prev && prev.sends >= CODE_MAX_SENDS) return { ok: false, reason: "too-many" };
-    if (prev && now - prev.sent_at < CODE_RESEND_MS) return { ok: false, reason: "too-soon" };
-    const code = String(randomInt(0, 1_000_000)).padStart(6, "0");
-    sql.putCode.run({
+    const counted = sql.countSend.get({
       hash,
       address: who,
-      codeHash: codeHash(hash, who, code),
-      expiresAt: now + CODE_TTL_MS,
       now,
+      window: CODE_SEND_WINDOW_MS,
+      max: CODE_MAX_SENDS,
     });
+    if (!counted) return { ok: false, reason: "too-many" };
+    const code = String(randomInt(0, 1_000_000)).padStart(6, "0");
+    sql.putChallenge.run({
+      challengeHash: hashOf(challenge),
+      hash,
+      address: who,
+      codeHash: codeHash(hash, who, challenge, code),
+      now,
+      expiresAt: now + CODE_TTL_MS,
+    });
+    sql.trimChallenges.run({ hash, address: who, keep: CODE_LIVE });
     return { ok: true, code };
   }
 
   /** Spends one of the code's attempts; a right code is then used up. */
-  checkCode(token: string, address: string, code: string): CheckResult {
-    if (!looksLikeToken(token)) return { ok: false, reason: "no-code" };
+  checkCode(token: string, challenge: string, address: string, code: string): CheckResult {
+    if (!looksLikeToken(token) || !challenge) return { ok: false, reason: "no-code" };
     const hash = hashOf(token);
     const who = address.trim().toLowerCase();
     const sql = this.sql();
-    const row = sql.attempt.get(hash, who, CODE_MAX_ATTEMPTS, this.now());
-    if (!row) return { ok: false, reason: "no-code" };
-    const given = Buffer.from(codeHash(hash, who, code.trim()), "hex");
-    if (!timingSafeEqual(given, Buffer.from(row.code_hash, "hex")))
+    const row = sql.attempt.get(hashOf(challenge), hash, CODE_MAX_ATTEMPTS, this.now());
+    const given = Buffer.from(codeHash(hash, who, challenge, code.trim()), "hex");
+    // The same work whether or not the challenge exists: the comparison runs against a dummy.
+    const stored = Buffer.from(row?.code_hash ?? "0".repeat(64), "hex");
+    if (!row || row.address !== who || !timingSafeEqual(given, stored))
       return { ok: false, reason: "wrong-code" };
-    sql.spend.run(hash, who);
+    sql.spend.run(hashOf(challenge));
     return { ok: true };
   }
 
@@ -413,7 +526,9 @@ export class FileStore {
       if (this.closed) return 0;
       sql.remove.run(hash);
       sql.removeCodes.run(hash);
+      sql.removeSends.run(hash);
     }
+    sql.expiredChallenges.run(now);
     await this.sweepLeftovers();
     return done.length;
   }

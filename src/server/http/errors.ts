@@ -36,6 +36,20 @@ export function registerErrorHandling(app: FastifyInstance): void {
           .send({ error: { code: err.code, message: err.message } });
       if (err instanceof AuthError)
         return reply.status(err.status).send({ error: { code: err.code, message: err.message } });
+      if (err.code === "FST_ERR_HANDLER_TIMEOUT") {
+        // Whatever was still coming is not worth reading: the connection closes after this.
+        const status = req.raw.complete ? 503 : 408;
+        return reply
+          .status(status)
+          .header("connection", "close")
+          .send({
+            error: {
+              code: status === 408 ? "request-timeout" : "timeout",
+              message:
+                status === 408 ? "the request did not arrive in time" : "the answer was not ready in time",
+            },
+          });
+      }
       if (err.validation)
         return reply.status(400).send({ error: { code: "bad-request", message: err.message } });
       if (err.code === "FST_ERR_CTP_INVALID_JSON_BODY" || err.code === "FST_ERR_CTP_EMPTY_JSON_BODY")
