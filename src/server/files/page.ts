@@ -158,8 +158,10 @@ export function downloadPage(lang: Lang, meta: FileMeta, action: string): string
 /** The only problem a code page shows: anything else would tell recipients from strangers. */
 export type CodeProblem = "wrong-code";
 
-function problemText(lang: Lang, _p: CodeProblem): string {
-  return TEXT[lang].wrongCode;
+const PROBLEMS: Record<CodeProblem, "wrongCode"> = { "wrong-code": "wrongCode" };
+
+function problemText(lang: Lang, p: CodeProblem): string {
+  return TEXT[lang][PROBLEMS[p]];
 }
 
 /** A link that needs a one-time code: the recipient's address first (`action` is …/code). */
