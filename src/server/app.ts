@@ -7,6 +7,7 @@ import Fastify, { type FastifyInstance, LogController } from "fastify";
 import type { Redis } from "ioredis";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { ProbeAdmission } from "../probe/admission";
 import { adminDomains } from "./admin/domains";
 import { checkApi } from "./api/check";
 import { createAuthenticator } from "./auth";
@@ -91,6 +92,12 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<App
       "MAILTLS_ANONYMOUS_UPLOADS=true: anyone who can reach this service can upload files and have them offered under its URL",
     );
   const metrics = createMetrics();
+  const admission = new ProbeAdmission({
+    running: limits.probesMax,
+    queued: limits.probeQueue,
+    perClient: limits.probeQueuePerClient,
+  });
+  metrics.watchProbeQueue(() => ({ running: admission.running, queued: admission.queued }));
   // Hot verdicts and look-up counts live in memory in front of the store (see store/hot.ts).
   const store = hotStore(deps.store, { memoryMs: deps.redis ? 5000 : 60_000, flushMs: 2000, now: deps.now });
   app.addHook("onClose", async () => store.flush().catch(() => undefined));
@@ -104,6 +111,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<App
       ttlSeconds: config.ttlSeconds,
       refreshAheadSeconds: config.refreshAheadSeconds,
       now: deps.now,
+      admission,
     },
     store,
   );

@@ -1,15 +1,37 @@
-import { Counter, collectDefaultMetrics, Histogram, Registry } from "prom-client";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
 /** The service's Prometheus metrics, on a registry of its own (so tests can run several apps). */
 export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: "mailtls_process_" });
+  let probeQueue: () => { running: number; queued: number } = () => ({ running: 0, queued: 0 });
+  new Gauge({
+    name: "mailtls_probe_queue",
+    help: "Probes running and waiting under the admission limit",
+    labelNames: ["state"],
+    registers: [registry],
+    collect() {
+      const q = probeQueue();
+      this.set({ state: "running" }, q.running);
+      this.set({ state: "queued" }, q.queued);
+    },
+  });
   return {
     registry,
+    /** Where the probe-queue gauge reads its figures. */
+    watchProbeQueue(read: () => { running: number; queued: number }) {
+      probeQueue = read;
+    },
     probes: new Counter({
       name: "mailtls_probes_total",
       help: "Probes run, by resulting grade",
       labelNames: ["grade"],
+      registers: [registry],
+    }),
+    probesRefused: new Counter({
+      name: "mailtls_probes_refused_total",
+      help: "Probes not started because the queue (scope=service) or the client's share (scope=client) was full",
+      labelNames: ["scope"],
       registers: [registry],
     }),
     cacheHits: new Counter({

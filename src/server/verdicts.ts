@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from "fastify";
 import { type MailDomain, parseMailDomain } from "../core/domain";
 import type { DomainReport, Grade } from "../core/verdict";
+import { type ProbeAdmission, QueueFull } from "../probe/admission";
 import type { Flight } from "./flight";
 import type { Metrics } from "./metrics";
 import type { HotStore } from "./store/hot";
@@ -14,10 +15,14 @@ export interface VerdictServiceOptions {
   ttlSeconds: Record<Grade, number>;
   refreshAheadSeconds: number;
   now?: () => number;
+  /** The limit on probes in flight (queue and per-client share); none: unlimited (tests). */
+  admission?: ProbeAdmission;
 }
 
-/** A report for a domain whose probe has not finished within the caller's wait. */
-function pendingReport(d: MailDomain, now: number): DomainReport {
+export { QueueFull };
+
+/** A report for a domain whose probe has not finished within the caller's wait (or has not started). */
+export function pendingReport(d: MailDomain, now: number, reason = "pending"): DomainReport {
   const at = new Date(now).toISOString();
   return {
     domain: d.ascii,
@@ -27,7 +32,7 @@ function pendingReport(d: MailDomain, now: number): DomainReport {
     expiresAt: at,
     durationMs: 0,
     mx: [],
-    reasons: ["pending"],
+    reasons: [reason],
     pending: true,
   };
 }
@@ -52,10 +57,15 @@ export class VerdictService {
     this.now = opts.now ?? Date.now;
   }
 
-  /** Probes now (shared with any probe of the same domain already running) and stores the result. */
-  refresh(d: MailDomain): Promise<DomainReport> {
+  /**
+   * Probes now (shared with any probe of the same domain already running) and stores the result.
+   * The probe waits its turn under the admission limit, counted against `client`'s share; a full
+   * queue rejects with QueueFull, and nothing is stored.
+   */
+  refresh(d: MailDomain, client = "service"): Promise<DomainReport> {
     return this.flight.run(d.ascii, async () => {
-      const report = await this.prober.probe(d);
+      const probe = () => this.prober.probe(d);
+      const report = await (this.opts.admission ? this.opts.admission.run(client, probe) : probe());
       const checked = Date.parse(report.checkedAt);
       const expiresAt = checked + this.opts.ttlSeconds[report.grade] * 1000;
       report.expiresAt = new Date(expiresAt).toISOString();
@@ -77,7 +87,15 @@ export class VerdictService {
     return v.report;
   }
 
-  async lookup(d: MailDomain, opts: { refresh?: boolean; waitMs: number }): Promise<DomainReport> {
+  /**
+   * A fresh cached verdict, or the probe's within `waitMs`, or a pending report. When the probe
+   * queue has no room the answer is pending too (reason probe-queue-full), or with `busyThrows` the
+   * QueueFull error (for callers that answer 503).
+   */
+  async lookup(
+    d: MailDomain,
+    opts: { refresh?: boolean; waitMs: number; client?: string; busyThrows?: boolean },
+  ): Promise<DomainReport> {
     void this.safely(() => this.store.recordLookups([{ domain: d.ascii, count: 1, at: this.now() }]));
     const cached = opts.refresh ? undefined : await this.safely(() => this.store.get(d.ascii));
     if (cached && cached.expiresAt > this.now()) {
@@ -85,14 +103,24 @@ export class VerdictService {
       return cached.report;
     }
     this.metrics.cacheMisses.inc();
-    const probe = this.refresh(d);
-    probe.catch((e) => this.log.error({ err: e, domain: d.ascii }, "probe failed"));
+    const probe = this.refresh(d, opts.client);
+    probe.catch((e) => {
+      if (e instanceof QueueFull) this.metrics.probesRefused.inc({ scope: e.scope });
+      else this.log.error({ err: e, domain: d.ascii }, "probe failed");
+    });
     let timer: NodeJS.Timeout | undefined;
     const late = Symbol("late");
-    const result = await Promise.race([
-      probe,
-      new Promise<typeof late>((resolve) => (timer = setTimeout(() => resolve(late), opts.waitMs))),
-    ]).finally(() => clearTimeout(timer));
+    let result: DomainReport | typeof late;
+    try {
+      result = await Promise.race([
+        probe,
+        new Promise<typeof late>((resolve) => (timer = setTimeout(() => resolve(late), opts.waitMs))),
+      ]).finally(() => clearTimeout(timer));
+    } catch (e) {
+      if (!(e instanceof QueueFull) || opts.busyThrows) throw e;
+      // No room to probe now: what is known, marked pending — never a grade the probe did not give.
+      return cached ? { ...cached.report, pending: true } : pendingReport(d, this.now(), "probe-queue-full");
+    }
     if (result !== late) return result;
     // Not done in time: an expired verdict is still better than nothing, marked as being re-checked.
     return cached ? { ...cached.report, pending: true } : pendingReport(d, this.now());
@@ -105,7 +133,7 @@ export class VerdictService {
       this.store.dueForRefresh(now - recentWindowMs, now + this.opts.refreshAheadSeconds * 1000, limit),
     );
     for (const domain of due ?? []) {
-      await this.refresh(parseMailDomain(domain)).catch((e) =>
+      await this.refresh(parseMailDomain(domain), "background").catch((e) =>
         this.log.warn({ err: e, domain }, "background refresh failed"),
       );
     }

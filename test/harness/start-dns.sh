@@ -121,6 +121,8 @@ server=/dane-valid.test/$DNSSEC_AUTH_ADDR
 server=/dane-mismatch.test/$DNSSEC_AUTH_ADDR
 server=/dane-bogus.test/$DNSSEC_AUTH_ADDR
 # SERVFAIL / REFUSED come from the tiny node responder (dnsmasq passes rcode through)
+# bulk.test: knot's unsigned zone with a wildcard MX (*.bulk.test -> mx1.good.test): any number of names, cheaply.
+server=/bulk.test/$DNSSEC_AUTH_ADDR
 server=/servfail.test/$RCODE_ADDR
 server=/refused.test/$RCODE_ADDR
 # upstream that never answers -> client-side timeout

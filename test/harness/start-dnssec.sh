@@ -81,6 +81,17 @@ awk '
 ' "$ZDIR/dane-bogus.test.signed" >"$ZDIR/dane-bogus.test.signed.tmp"
 mv "$ZDIR/dane-bogus.test.signed.tmp" "$ZDIR/dane-bogus.test.signed"
 
+# bulk.test: not signed (unbound treats it as insecure, dnsmasq forwards it here); a wildcard MX
+# makes every name under it a mail domain on mx1.good.test, for bulk checks of any size.
+cat >"$ZDIR/bulk.test.signed" <<EOF
+\$ORIGIN bulk.test.
+\$TTL 60
+@   IN SOA ns.bulk.test. hostmaster.bulk.test. 1 3600 600 86400 60
+@   IN NS  ns.bulk.test.
+ns  IN A   $AUTH
+*   IN MX  10 mx1.good.test.
+EOF
+
 # ---- knot (authoritative, serves the pre-signed files as they are) ----------------------------
 rm -rf "$DIR/knot-db"; mkdir -p "$DIR/knot-db"
 cat >"$DIR/knot.conf" <<EOF
@@ -113,7 +124,7 @@ template:
     dnssec-signing: off
     semantic-checks: off
 zone:
-$(for z in "${ZONES[@]}"; do echo "  - domain: $z"; done)
+$(for z in "${ZONES[@]}" bulk.test; do echo "  - domain: $z"; done)
 EOF
 knotd -c "$DIR/knot.conf" -d >>"$DIR/knot.log" 2>&1
 

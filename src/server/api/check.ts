@@ -1,9 +1,11 @@
 /** The check API the add-in and the check page use: one domain, many domains, the tenant policy. */
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { DomainReport } from "../../core/verdict";
-import { AuthError } from "../auth";
+import { AuthError, type Caller } from "../auth";
 import type { ServerContext } from "../context";
-import { domainOrThrow } from "../http/errors";
+import { ApiError, domainOrThrow } from "../http/errors";
+import { clientId } from "../limits/rate";
+import { QueueFull } from "../verdicts";
 import { policyFor } from "../policies";
 import { errorResponses } from "../schemas";
 
@@ -76,16 +78,24 @@ export async function checkApi(app: FastifyInstance, ctx: ServerContext): Promis
     async (req) => {
       // The public check page may look up single domains without credentials; everything else may not.
       const d = domainOrThrow(req.params.domain);
+      let caller: Caller | undefined;
       if (auth.required && !req.headers["x-api-key"] && !req.headers.authorization) {
         if (req.query.refresh)
           throw new AuthError(401, "unauthorized", "refresh needs an API key or a token");
-      } else await auth.caller(req);
+      } else caller = await auth.caller(req);
       // The wait ends before the request's own deadline, so the answer is a verdict or pending.
       const wait = req.query.waitMs ?? Math.max(waitMs(req.query), config.probe.timeoutMs + 1000);
-      return verdicts.lookup(d, {
-        refresh: req.query.refresh,
-        waitMs: Math.min(wait, config.limits.requestTimeoutMs - 2000),
-      });
+      try {
+        return await verdicts.lookup(d, {
+          refresh: req.query.refresh,
+          waitMs: Math.min(wait, config.limits.requestTimeoutMs - 2000),
+          client: clientId(req, caller),
+          busyThrows: true,
+        });
+      } catch (e) {
+        if (e instanceof QueueFull) throw new ApiError(503, "busy", e.message, { "retry-after": "5" });
+        throw e;
+      }
     },
   );
 
@@ -133,7 +143,7 @@ export async function checkApi(app: FastifyInstance, ctx: ServerContext): Promis
       },
     },
     async (req, reply) => {
-      await auth.caller(req);
+      const client = clientId(req, await auth.caller(req));
       // All names are validated before anything is probed.
       const domains = req.body.domains.map(domainOrThrow);
       const unique = [...new Map(domains.map((d) => [d.ascii, d])).values()];
@@ -142,7 +152,7 @@ export async function checkApi(app: FastifyInstance, ctx: ServerContext): Promis
       const peeked = unique.map((d) => verdicts.peek(d));
       const reports = peeked.every((r) => r !== undefined)
         ? (peeked as DomainReport[])
-        : await Promise.all(unique.map((d, i) => peeked[i] ?? verdicts.lookup(d, { waitMs: wait })));
+        : await Promise.all(unique.map((d, i) => peeked[i] ?? verdicts.lookup(d, { waitMs: wait, client })));
       const byDomain = new Map(reports.map((r) => [r.domain, r]));
       // Cached reports are serialised once and reused: the hot path is then string joins.
       const view = req.query.view ?? "full";

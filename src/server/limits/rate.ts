@@ -3,8 +3,14 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import type { Redis } from "ioredis";
 import { isRefresh } from "../api/check";
+import type { Caller } from "../auth";
 import type { ServerConfig } from "../config";
 import type { Authenticator } from "../context";
+
+/** Who a request counts against: a verified credential, else its address. */
+export function clientId(req: FastifyRequest, caller: Caller | undefined): string {
+  return caller?.rateKey ? "cred:" + caller.rateKey : "ip:" + req.ip;
+}
 
 /**
  * Requests a minute per client, refreshes apart with a stricter limit; counted in Redis when there
@@ -17,8 +23,7 @@ export const rateLimits = fp(
     const { config, auth } = opts;
     async function clientKey(req: FastifyRequest): Promise<string> {
       if (req.url.startsWith("/d/")) return "ip:" + req.ip;
-      const caller = await auth.verified(req);
-      return caller?.rateKey ? "cred:" + caller.rateKey : "ip:" + req.ip;
+      return clientId(req, await auth.verified(req));
     }
     await app.register(rateLimit, {
       global: true,
