@@ -61,7 +61,9 @@ const launchEvent = (production) => ({
 const addinPages = (production) => ({
   name: "addin-pages",
   mode: production ? "production" : "development",
-  devtool: production ? "source-map" : "eval-source-map",
+  // Maps stay on disk for whoever debugs on the server; the bundles do not point to them, and the
+  // service does not serve them (static.ts).
+  devtool: production ? "hidden-source-map" : "eval-source-map",
   entry: { taskpane: "./src/addin/taskpane/index.tsx", playground: "./src/addin/playground/index.tsx" },
   output: {
     path: path.resolve(__dirname, "dist/addin"),
@@ -95,7 +97,7 @@ module.exports = (_env, argv) => {
     launchEvent(production),
     {
       mode: production ? "production" : "development",
-      devtool: production ? "source-map" : "eval-source-map",
+      devtool: production ? "hidden-source-map" : "eval-source-map",
       entry: { check: "./src/web/index.tsx" },
       output: {
         path: path.resolve(__dirname, "dist/web"),

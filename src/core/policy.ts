@@ -62,6 +62,11 @@ export class PolicyError extends Error {}
 
 const MODES: readonly RuleMode[] = ["block", "warn", "off"];
 
+/** Own keys only: "constructor" or "__proto__" are not settings, whatever `in` says. */
+function owns(o: object, k: string): boolean {
+  return Object.prototype.hasOwnProperty.call(o, k);
+}
+
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
@@ -83,7 +88,7 @@ export function parsePolicy(input: unknown, normaliseDomain: (d: string) => stri
   if (input.rules !== undefined) {
     if (!isObject(input.rules)) throw new PolicyError("rules must be an object");
     for (const [k, v] of Object.entries(input.rules)) {
-      if (!(k in p.rules)) throw new PolicyError(`unknown rule "${k}"`);
+      if (!owns(p.rules, k)) throw new PolicyError(`unknown rule "${k}"`);
       if (!MODES.includes(v as RuleMode))
         throw new PolicyError(`rule "${k}" must be one of ${MODES.join(", ")}`);
       p.rules[k as keyof TenantPolicy["rules"]] = v as RuleMode;
@@ -101,7 +106,7 @@ export function parsePolicy(input: unknown, normaliseDomain: (d: string) => stri
   if (input.links !== undefined) {
     if (!isObject(input.links)) throw new PolicyError("links must be an object");
     for (const [k, v] of Object.entries(input.links)) {
-      if (!(k in p.links)) throw new PolicyError(`unknown links setting "${k}"`);
+      if (!owns(p.links, k)) throw new PolicyError(`unknown links setting "${k}"`);
       if (k === "offerForTls" || k === "oneTimeCode") {
         if (typeof v !== "boolean") throw new PolicyError(`links.${k} must be true or false`);
         p.links[k] = v;

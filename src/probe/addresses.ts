@@ -28,9 +28,13 @@ const SPECIAL_V6: Array<[string, number]> = [
   ["::", 128], // unspecified
   ["::1", 128],
   ["::", 96], // IPv4-compatible (deprecated)
+  ["::ffff:0:0:0", 96], // IPv4-translated (RFC 2765)
+  ["64:ff9b:1::", 48], // local-use IPv4/IPv6 translation (RFC 8215)
   ["100::", 64], // discard-only
   ["2001::", 23], // IETF protocol assignments (Teredo, ORCHID, …)
   ["2001:db8::", 32], // documentation
+  ["3fff::", 20], // documentation (RFC 9637)
+  ["5f00::", 16], // segment routing SIDs (RFC 9602)
   ["fc00::", 7], // unique local
   ["fe80::", 10], // link-local
   ["fec0::", 10], // site-local (deprecated)

@@ -4,7 +4,7 @@
  * operator named that resolver (MAILTLS_DNSSEC_RESOLVER) or it is on loopback: anywhere else, the
  * bit could be forged on the way.
  */
-import { createHash, X509Certificate } from "node:crypto";
+import { createHash, randomInt, X509Certificate } from "node:crypto";
 import { createSocket } from "node:dgram";
 import { connect, isIP } from "node:net";
 import * as dnsPacket from "dns-packet";
@@ -33,7 +33,8 @@ interface TlsaAnswer {
 function question(name: string): Buffer {
   return dnsPacket.encode({
     type: "query",
-    id: Math.floor(Math.random() * 65535),
+    // Unpredictable, so an off-path attacker cannot guess it to slip in a forged answer.
+    id: randomInt(0, 65536),
     flags: dnsPacket.RECURSION_DESIRED,
     questions: [{ type: "TLSA", name }],
     additionals: [
@@ -154,8 +155,13 @@ function matches(rec: dnsPacket.TlsaData, der: Buffer): boolean {
   }
 }
 
-export const formatTlsa = (r: dnsPacket.TlsaData) =>
-  `${r.usage} ${r.selector} ${r.matchingType} ${r.certificate.toString("hex")}`;
+/** A TLSA record as "usage selector matching-type data"; a full certificate (type 0) is shortened. */
+export const formatTlsa = (r: dnsPacket.TlsaData) => {
+  const hex = r.certificate.toString("hex");
+  return `${r.usage} ${r.selector} ${r.matchingType} ${hex.length > 160 ? hex.slice(0, 159) + "…" : hex}`;
+};
+/** Records listed in a report per host (all of them are still compared). */
+const MAX_LISTED = 8;
 
 /**
  * RFC 7672 §3.1: usages 0 and 1 (PKIX) are not used for SMTP; DANE-EE (3) matches the server's own
@@ -195,7 +201,7 @@ export async function daneFacts(
   // Records from an unsigned zone do not count (RFC 7672 §2.2): listed, but never matched.
   return (chain, nameMatches) => ({
     dnssec: answer.authentic,
-    records: records.map(formatTlsa),
+    records: records.slice(0, MAX_LISTED).map(formatTlsa),
     matched: answer.authentic && chain ? daneMatch(records, chain, nameMatches) : null,
   });
 }

@@ -3,7 +3,6 @@ import {
   DEFAULT_TTL_SECONDS,
   type DnsOutcome,
   type DomainReport,
-  type MtaStsReport,
   type MxReport,
   scoreDomain,
 } from "../core/verdict";
@@ -11,7 +10,8 @@ import { isAllowedTarget } from "./addresses";
 import type { ProbeConfig } from "./config";
 import { Deadline, KeyedSemaphore, Semaphore, withTimeout } from "./limits";
 import { daneFacts } from "./dane";
-import { discoverMtaSts, discoverTlsRpt } from "./mtasts";
+import { type CachedPolicy, discoverMtaSts, discoverTlsRpt } from "./mtasts";
+import { LRUCache } from "lru-cache";
 import { dnsFailure, type MailResolver } from "./resolver";
 import { type Connector, probeSmtp, tcpConnector } from "./smtp";
 
@@ -42,8 +42,15 @@ export class ProbeEngine {
   private readonly perAddress: KeyedSemaphore;
   private readonly connector: Connector;
   private readonly now: () => number;
-  /** MTA-STS policies by domain, kept for their max_age while the TXT id is unchanged. */
-  private readonly stsCache = new Map<string, { id: string; report: MtaStsReport; expiresAt: number }>();
+  /**
+   * MTA-STS policies by domain, kept for their max_age while the TXT id is unchanged — at most
+   * 8 MB of them (a policy is small: its patterns are capped), least recently used out first.
+   */
+  private readonly stsCache = new LRUCache<string, CachedPolicy>({
+    maxSize: 8_000_000,
+    sizeCalculation: (p) => 200 + JSON.stringify(p.report).length * 2,
+    max: 50_000,
+  });
 
   constructor(
     readonly config: ProbeConfig,

@@ -65,3 +65,14 @@ export function withTimeout<T>(p: Promise<T>, ms: number, error: () => Error): P
   });
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
+
+/**
+ * At most `max` characters of text a remote server chose (certificate names, reply lines, policy
+ * patterns): a report stays small however hostile the server, and every cache's size with it.
+ */
+export function clip(text: string, max: number): string {
+  return text.length <= max ? text : text.slice(0, max - 1) + "…";
+}
+
+/** How much of each server-chosen text a report keeps. */
+export const REPORT_TEXT = { name: 256, detail: 256, banner: 512 } as const;

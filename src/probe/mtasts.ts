@@ -8,10 +8,13 @@ import { request } from "node:https";
 import type { BlockList } from "node:net";
 import type { MtaStsReport } from "../core/verdict";
 import { isAllowedTarget } from "./addresses";
-import { withTimeout } from "./limits";
+import { clip, REPORT_TEXT, withTimeout } from "./limits";
 import { dnsFailure, type MailResolver } from "./resolver";
 
 export const POLICY_MAX_BYTES = 64 * 1024;
+/** A policy names a handful of MX patterns; more than this is not a policy worth keeping whole. */
+const MAX_PATTERNS = 32;
+const MAX_RUA = 10;
 /** RFC 8461 §3.2: max_age is at most 31557600 seconds (about a year). */
 const MAX_AGE_LIMIT = 31_557_600;
 
@@ -22,7 +25,17 @@ export interface MtaStsOptions {
   port?: number;
   now?: () => number;
   /** Policies by domain, reused while the TXT id is unchanged and max_age has not run out. */
-  cache?: Map<string, { id: string; report: MtaStsReport; expiresAt: number }>;
+  cache?: PolicyCache;
+}
+
+export interface CachedPolicy {
+  id: string;
+  report: MtaStsReport;
+  expiresAt: number;
+}
+export interface PolicyCache {
+  get(domain: string): CachedPolicy | undefined;
+  set(domain: string, p: CachedPolicy): unknown;
 }
 
 class StsError extends Error {
@@ -75,8 +88,9 @@ export function parseStsPolicy(text: string, id: string): MtaStsReport {
     const value = line.slice(colon + 1).trim();
     if (key === "version") version = value;
     else if (key === "mode") mode = value;
-    else if (key === "mx") mx.push(value);
-    else if (key === "max_age") maxAge = /^\d{1,10}$/.test(value) ? Number(value) : NaN;
+    else if (key === "mx") {
+      if (mx.length < MAX_PATTERNS) mx.push(clip(value, 253));
+    } else if (key === "max_age") maxAge = /^\d{1,10}$/.test(value) ? Number(value) : NaN;
     // Other keys are extensions and are ignored.
   }
   if (version !== "STSv1") throw new StsError("mta-sts-invalid-policy", "version is not STSv1");
@@ -99,6 +113,17 @@ async function fetchPolicy(domain: string, o: MtaStsOptions): Promise<string> {
   const address = addresses.find((a) => isAllowedTarget(a, o.allowPrivate));
   if (!address) throw new StsError("mta-sts-fetch-failed", `${host} resolves only to non-public addresses`);
   return new Promise((resolve, reject) => {
+    // One deadline for the whole fetch: connecting, TLS, headers and every byte of the body. A
+    // server that trickles its policy a byte at a time is cut off, and its socket closed, at it.
+    let timer: NodeJS.Timeout | undefined;
+    const settle =
+      <T>(fn: (v: T) => void) =>
+      (v: T) => {
+        clearTimeout(timer);
+        fn(v);
+      };
+    const ok = settle(resolve);
+    const fail = settle(reject);
     const req = request(
       {
         host: address,
@@ -106,44 +131,48 @@ async function fetchPolicy(domain: string, o: MtaStsOptions): Promise<string> {
         servername: host, // the certificate must be valid for mta-sts.DOMAIN
         path: "/.well-known/mta-sts.txt",
         headers: { host, "user-agent": "MailTLS-Guard-probe" },
-        timeout: o.timeoutMs,
         rejectUnauthorized: true,
+        // No connection pool: the socket ends with this request.
+        agent: false,
       },
       (res) => {
         const status = res.statusCode ?? 0;
         if (status >= 300 && status < 400) {
-          res.destroy();
-          return reject(
+          fail(
             new StsError("mta-sts-redirect", `HTTP ${status}: redirects are not followed (RFC 8461 §3.3)`),
           );
+          return res.destroy();
         }
         if (status !== 200) {
-          res.destroy();
-          return reject(new StsError("mta-sts-fetch-failed", `HTTP ${status}`));
+          fail(new StsError("mta-sts-fetch-failed", `HTTP ${status}`));
+          return res.destroy();
         }
         const type = String(res.headers["content-type"] ?? "");
         if (!/^text\/plain\b/i.test(type)) {
-          res.destroy();
-          return reject(new StsError("mta-sts-invalid-policy", `content type "${type}" is not text/plain`));
+          fail(new StsError("mta-sts-invalid-policy", `content type "${type}" is not text/plain`));
+          return res.destroy();
         }
         const chunks: Buffer[] = [];
         let size = 0;
         res.on("data", (c: Buffer) => {
           size += c.length;
           if (size > POLICY_MAX_BYTES) {
+            // The first reason given is the one reported: destroying the answer reports "aborted" too.
+            fail(new StsError("mta-sts-too-large", `the policy is over ${POLICY_MAX_BYTES} bytes`));
             res.destroy();
-            reject(new StsError("mta-sts-too-large", `the policy is over ${POLICY_MAX_BYTES} bytes`));
           } else chunks.push(c);
         });
-        res.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-        res.on("error", (e) => reject(new StsError("mta-sts-fetch-failed", e.message)));
+        res.on("end", () => ok(Buffer.concat(chunks).toString("utf8")));
+        res.on("error", (e) => fail(new StsError("mta-sts-fetch-failed", e.message)));
+        res.on("aborted", () => fail(new StsError("mta-sts-fetch-failed", "the answer was cut off")));
       },
     );
-    req.on("timeout", () =>
-      req.destroy(new StsError("mta-sts-fetch-failed", `no answer within ${o.timeoutMs} ms`)),
+    timer = setTimeout(
+      () => req.destroy(new StsError("mta-sts-fetch-failed", `no complete answer within ${o.timeoutMs} ms`)),
+      Math.max(1, o.timeoutMs),
     );
     req.on("error", (e) =>
-      reject(
+      fail(
         e instanceof StsError
           ? e
           : new StsError("mta-sts-fetch-failed", (e as NodeJS.ErrnoException).code ?? e.message),
@@ -187,7 +216,7 @@ export async function discoverMtaSts(domain: string, o: MtaStsOptions): Promise<
     return report;
   } catch (e) {
     const err = e instanceof StsError ? e : new StsError("mta-sts-fetch-failed", String(e));
-    return { error: err.code, detail: err.message };
+    return { error: err.code, detail: clip(err.message, REPORT_TEXT.detail) };
   }
 }
 
@@ -210,8 +239,9 @@ export async function discoverTlsRpt(
     return {
       rua: rua
         .split(",")
-        .map((u) => u.trim())
-        .filter(Boolean),
+        .map((u) => clip(u.trim(), REPORT_TEXT.name))
+        .filter(Boolean)
+        .slice(0, MAX_RUA),
     };
   } catch (e) {
     return { error: e instanceof StsError ? e.code : "dns-error" };

@@ -7,7 +7,7 @@ import {
   type TLSSocket,
 } from "node:tls";
 import type { MxReport, TlsReport } from "../core/verdict";
-import { Deadline, withTimeout } from "./limits";
+import { clip, Deadline, REPORT_TEXT, withTimeout } from "./limits";
 
 /** Opens a TCP connection to an address (never a name: the engine resolved it already). */
 export interface Connector {
@@ -52,16 +52,45 @@ export const tcpConnector: Connector = {
 const MAX_LINE = 4096;
 const MAX_REPLY_LINES = 200;
 
-interface Reply {
+export interface Reply {
   code: number;
   lines: string[];
+}
+
+/**
+ * The first complete reply in `lines` (RFC 5321 §4.2: "250-…" lines until "250 …"), and how many
+ * lines it took; no reply while it is incomplete. Throws ProbeError on anything that is not a
+ * reply, a code that changes within one, or more lines or longer lines than the limits.
+ */
+export function takeReply(lines: readonly string[]): { reply?: Reply; used: number } {
+  const out: string[] = [];
+  for (let k = 0; k < lines.length; k++) {
+    const line = lines[k];
+    if (line.length > MAX_LINE)
+      throw new ProbeError("protocol-error", `reply line longer than ${MAX_LINE} bytes`);
+    const m = /^(\d{3})([ -]|$)(.*)$/.exec(line);
+    if (!m) throw new ProbeError("protocol-error", `not an SMTP reply: ${JSON.stringify(line.slice(0, 80))}`);
+    if (out.length && Number(m[1]) !== Number(out[0].slice(0, 3)))
+      throw new ProbeError("protocol-error", "reply code changed within a multi-line reply");
+    out.push(line);
+    if (out.length > MAX_REPLY_LINES)
+      throw new ProbeError("protocol-error", `reply longer than ${MAX_REPLY_LINES} lines`);
+    if (m[2] !== "-")
+      return { reply: { code: Number(m[1]), lines: out.map((l) => l.slice(4)) }, used: k + 1 };
+  }
+  return { used: 0 };
+}
+
+/** Whether an EHLO reply advertises STARTTLS (a keyword line after the greeting line). */
+export function offersStartTls(ehlo: Reply): boolean {
+  return ehlo.lines.slice(1).some((l) => /^STARTTLS\b/i.test(l.trim()));
 }
 
 /**
  * Reads SMTP replies from a socket: lines up to CRLF, multi-line replies ("250-…" until "250 …"),
  * bounded in line length and number of lines.
  */
-class ReplyReader {
+export class ReplyReader {
   private buf = "";
   private lines: string[] = [];
   private failure?: ProbeError;
@@ -110,27 +139,9 @@ class ReplyReader {
   }
 
   private take(): Reply | undefined {
-    const out: string[] = [];
-    for (let k = 0; k < this.lines.length; k++) {
-      const line = this.lines[k];
-      if (line.length > MAX_LINE)
-        throw new ProbeError("protocol-error", `reply line longer than ${MAX_LINE} bytes`);
-      const m = /^(\d{3})([ -]|$)(.*)$/.exec(line);
-      if (!m)
-        throw new ProbeError("protocol-error", `not an SMTP reply: ${JSON.stringify(line.slice(0, 80))}`);
-      if (out.length && Number(m[1]) !== Number(out[0].slice(0, 3)))
-        throw new ProbeError("protocol-error", "reply code changed within a multi-line reply");
-      out.push(line);
-      if (out.length > MAX_REPLY_LINES)
-        throw new ProbeError("protocol-error", `reply longer than ${MAX_REPLY_LINES} lines`);
-      if (m[2] !== "-") {
-        this.lines = this.lines.slice(k + 1);
-        return { code: Number(m[1]), lines: out.map((l) => l.slice(4)) };
-      }
-    }
-    if (out.length > MAX_REPLY_LINES)
-      throw new ProbeError("protocol-error", `reply longer than ${MAX_REPLY_LINES} lines`);
-    return undefined;
+    const { reply, used } = takeReply(this.lines);
+    if (reply) this.lines = this.lines.slice(used);
+    return reply;
   }
 
   async read(timeoutMs: number, timeoutCode: string): Promise<Reply> {
@@ -190,9 +201,12 @@ function presentedChain(cert: DetailedPeerCertificate): Buffer[] {
 
 function certName(c: Record<string, string | string[]> | undefined): string {
   if (!c) return "";
-  return Object.entries(c)
-    .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join("+") : v}`)
-    .join(", ");
+  return clip(
+    Object.entries(c)
+      .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join("+") : v}`)
+      .join(", "),
+    REPORT_TEXT.name,
+  );
 }
 
 function describeTls(sock: TLSSocket, host: string): TlsReport {
@@ -266,7 +280,7 @@ export async function probeSmtp(o: SmtpProbeOptions): Promise<SmtpFacts> {
   const fail = (e: unknown): SmtpFacts => {
     const pe = e instanceof ProbeError ? e : new ProbeError("protocol-error", String(e));
     facts.error = o.deadline.expired && /timeout/.test(pe.code) ? "deadline" : pe.code;
-    facts.errorDetail = pe.message;
+    facts.errorDetail = clip(pe.message, REPORT_TEXT.detail);
     return facts;
   };
   try {
@@ -282,7 +296,7 @@ export async function probeSmtp(o: SmtpProbeOptions): Promise<SmtpFacts> {
     t0 = Date.now();
     const greeting = await reader.read(o.deadline.step(o.greetingTimeoutMs), "greeting-timeout");
     facts.timings.bannerMs = since(t0);
-    facts.banner = greeting.lines.join(" ").slice(0, 512);
+    facts.banner = clip(greeting.lines.join(" "), REPORT_TEXT.banner);
     if (greeting.code !== 220) {
       facts.error = "greeting-rejected";
       facts.errorDetail = `greeting ${greeting.code}`;
@@ -303,7 +317,7 @@ export async function probeSmtp(o: SmtpProbeOptions): Promise<SmtpFacts> {
       send(socket, "QUIT");
       return facts;
     }
-    facts.starttls = ehlo.lines.slice(1).some((l) => /^STARTTLS\b/i.test(l.trim()));
+    facts.starttls = offersStartTls(ehlo);
     if (!facts.starttls) {
       send(socket, "QUIT");
       return facts;
@@ -314,7 +328,10 @@ export async function probeSmtp(o: SmtpProbeOptions): Promise<SmtpFacts> {
     const ready = await reader.read(o.deadline.step(o.commandTimeoutMs), "command-timeout");
     if (ready.code !== 220) {
       facts.error = "starttls-rejected";
-      facts.errorDetail = `STARTTLS answered ${ready.code} ${ready.lines[0] ?? ""}`.trim();
+      facts.errorDetail = clip(
+        `STARTTLS answered ${ready.code} ${ready.lines[0] ?? ""}`.trim(),
+        REPORT_TEXT.detail,
+      );
       send(socket, "QUIT");
       return facts;
     }

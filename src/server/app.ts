@@ -97,10 +97,32 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<App
     queued: limits.probeQueue,
     perClient: limits.probeQueuePerClient,
   });
-  metrics.watchProbeQueue(() => ({ running: admission.running, queued: admission.queued }));
   // Hot verdicts and look-up counts live in memory in front of the store (see store/hot.ts).
-  const store = hotStore(deps.store, { memoryMs: deps.redis ? 5000 : 60_000, flushMs: 2000, now: deps.now });
+  const store = hotStore(deps.store, {
+    memoryMs: deps.redis ? 5000 : 60_000,
+    flushMs: 2000,
+    maxBytes: limits.cacheBytes,
+    now: deps.now,
+  });
+  metrics.watch({
+    probeQueue: () => ({ running: admission.running, queued: admission.queued }),
+    cacheBytes: () => store.heldBytes(),
+  });
   app.addHook("onClose", async () => store.flush().catch(() => undefined));
+  // Retention: verdicts and counts of domains nobody asked for in MAILTLS_RETENTION_DAYS go, at
+  // start and every hour; so do the least recently asked-for beyond MAILTLS_MAX_STORED_DOMAINS.
+  const retain = () =>
+    void store
+      .trim((deps.now ?? Date.now)() - limits.retentionDays * 86_400_000, limits.maxStoredDomains)
+      .then((n) => n > 0 && app.log.info({ domains: n }, "retention: old verdicts deleted"))
+      .catch((err: unknown) => app.log.warn({ err }, "retention sweep failed"));
+  let retention: NodeJS.Timeout | undefined;
+  app.addHook("onReady", async () => {
+    retain();
+    retention = setInterval(retain, 3600_000);
+    retention.unref();
+  });
+  app.addHook("onClose", async () => clearInterval(retention));
   const verdicts = new VerdictService(
     store,
     deps.prober,

@@ -70,6 +70,8 @@ export interface ServiceLimits {
   cacheBytes: number;
   /** Stored verdicts and counters older than this are deleted. */
   retentionDays: number;
+  /** Domains the verdict store keeps at most; beyond, the least recently looked-up go. */
+  maxStoredDomains: number;
   /** The download-link store's disk, in all and per caller (an API key, an Entra tenant, or anonymous). */
   filesMaxBytes: number;
   filesMaxBytesPerCaller: number;
@@ -210,6 +212,7 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Serve
     probeQueuePerClient: envInt(env, "MAILTLS_PROBE_QUEUE_PER_CLIENT", 200, 1, 1_000_000),
     cacheBytes: envInt(env, "MAILTLS_CACHE_MB", 64, 1, 100_000) * MB,
     retentionDays: envInt(env, "MAILTLS_RETENTION_DAYS", 365, 1, 36_500),
+    maxStoredDomains: envInt(env, "MAILTLS_MAX_STORED_DOMAINS", 1_000_000, 100, 100_000_000),
     filesMaxBytes: envInt(env, "MAILTLS_FILES_MAX_TOTAL_MB", 10_000, 1, 100_000_000) * MB,
     filesMaxBytesPerCaller: envInt(env, "MAILTLS_FILES_MAX_PER_CALLER_MB", 2_000, 1, 100_000_000) * MB,
   };

@@ -15,7 +15,9 @@ export async function start(env: NodeJS.ProcessEnv = process.env) {
   redis?.on("error", () => undefined); // reported by the store's fallback, once
   // The Redis store logs its outages through a pino logger of its own, configured like the app's.
   const pino = (await import("pino")).default({ level: config.logLevel });
-  const store = redis ? resilientRedisStore(redis, pino) : openSqliteStore(config.dbPath);
+  const store = redis
+    ? resilientRedisStore(redis, pino, { retentionDays: config.limits.retentionDays })
+    : openSqliteStore(config.dbPath);
   const flight = redis ? new RedisFlight(redis, store, config.probe.timeoutMs + 5000) : undefined;
   const app = await buildApp(config, {
     store,

@@ -4,23 +4,34 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom
 export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: "mailtls_process_" });
-  let probeQueue: () => { running: number; queued: number } = () => ({ running: 0, queued: 0 });
+  const sources = {
+    probeQueue: (): { running: number; queued: number } => ({ running: 0, queued: 0 }),
+    cacheBytes: (): number => 0,
+  };
+  new Gauge({
+    name: "mailtls_cache_bytes",
+    help: "Memory the verdicts held in front of the store are reckoned to take (bounded by MAILTLS_CACHE_MB)",
+    registers: [registry],
+    collect() {
+      this.set(sources.cacheBytes());
+    },
+  });
   new Gauge({
     name: "mailtls_probe_queue",
     help: "Probes running and waiting under the admission limit",
     labelNames: ["state"],
     registers: [registry],
     collect() {
-      const q = probeQueue();
+      const q = sources.probeQueue();
       this.set({ state: "running" }, q.running);
       this.set({ state: "queued" }, q.queued);
     },
   });
   return {
     registry,
-    /** Where the probe-queue gauge reads its figures. */
-    watchProbeQueue(read: () => { running: number; queued: number }) {
-      probeQueue = read;
+    /** Where the gauges read their figures. */
+    watch(from: Partial<typeof sources>) {
+      Object.assign(sources, from);
     },
     probes: new Counter({
       name: "mailtls_probes_total",

@@ -39,6 +39,8 @@ export async function registerStatic(
       crossOriginEmbedderPolicy: false,
     });
     // Helmet runs after the API's hook and replaces its headers with the pages' own.
+    // Source maps would hand out the sources, comments and all: they are not served.
+    const allowedPath = (path: string) => !path.endsWith(".map");
     const web = join(root, "web");
     if (existsSync(web))
       await pages.register(fastifyStatic, {
@@ -46,10 +48,16 @@ export async function registerStatic(
         prefix: "/",
         index: "index.html",
         decorateReply: false,
+        allowedPath,
       });
     const addin = join(root, "addin");
     if (existsSync(addin))
-      await pages.register(fastifyStatic, { root: addin, prefix: "/addin/", decorateReply: false });
+      await pages.register(fastifyStatic, {
+        root: addin,
+        prefix: "/addin/",
+        decorateReply: false,
+        allowedPath,
+      });
   });
   app.get("/.well-known/microsoft-officeaddins-allowed.json", { schema: { hide: true } }, async () => ({
     allowed: [`${config.publicUrl}/addin/launchevent.js`, `${config.publicUrl}/addin/commands.html`],

@@ -44,7 +44,8 @@ describe("download links from the task pane (built-in store)", () => {
   const s = servedPages((dir) => {
     const policy = join(dir, "policy.json");
     writeFileSync(policy, JSON.stringify({ links: { maxDownloads: 2, expiryHours: 24 } }));
-    return { MAILTLS_POLICY_FILE: policy };
+    // The playground has no sign-in: its uploads are anonymous, allowed here as `npm run playground` does.
+    return { MAILTLS_POLICY_FILE: policy, MAILTLS_ANONYMOUS_UPLOADS: "true" };
   });
 
   it("turns a file for a no-TLS partner into a link in one click; the link downloads the same bytes, then runs out", async () => {
@@ -118,7 +119,7 @@ describe("download links from the task pane (built-in store)", () => {
 });
 
 describe("download links with one-time codes (a relay on the service)", () => {
-  const s = servedPages(() => RELAY);
+  const s = servedPages(() => ({ ...RELAY, MAILTLS_ANONYMOUS_UPLOADS: "true" }));
 
   it("the link is for the recipients only: the block says so, and a code mailed to the recipient opens it", async () => {
     const tanaka = freshAddress("notls.test");
@@ -146,5 +147,31 @@ describe("download links with one-time codes (a relay on the service)", () => {
     const saved = await download.path();
     expect(sha(readFileSync(saved as string))).toBe(sha(readFileSync(join(FIXTURES, "plain.pdf"))));
     await landing.screenshot({ path: join(ARTIFACTS, "link-code-en.png"), animations: "disabled" });
+  });
+});
+
+describe("a service that does not take anonymous uploads (the default)", () => {
+  const s = servedPages();
+
+  it("the pane says the upload needs a sign-in, in the user's language, and changes nothing", async () => {
+    for (const [lang, words] of [
+      ["en", "it needs a sign-in"],
+      ["ja", "サインインが必要です"],
+    ] as const) {
+      const { page, pane } = await draftWithFile(s, lang, "tanaka@notls.test", async (p) =>
+        p.getByTestId("body-input").fill("Hello"),
+      );
+      await pane
+        .getByRole("button", {
+          name:
+            lang === "en"
+              ? "Replace plain.pdf with a download link"
+              : "plain.pdf をダウンロードリンクに置き換え",
+        })
+        .click();
+      await pane.getByText(words, { exact: false }).waitFor();
+      expect(await page.getByTestId("body-input").inputValue()).toBe("Hello");
+      await pane.locator('[data-attachment="plain.pdf"]').waitFor();
+    }
   });
 });

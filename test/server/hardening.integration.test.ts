@@ -3,10 +3,11 @@
  * was fixed. Real services on loopback; slow clients are raw sockets.
  */
 import { randomBytes } from "node:crypto";
-import { readdirSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { connect, type Socket } from "node:net";
 import { join } from "node:path";
 import { MAX_LOGGED, redact } from "../../src/server/http/logging";
+import { ensurePagesBuilt } from "../helpers/browser";
 import { type EntraStandIn, startEntraStandIn } from "../helpers/entra";
 import { closeAllFileServices, startFileService, UPLOAD_KEY } from "../helpers/filesService";
 import { getJson, postJson, type RunningService, startService } from "../helpers/service";
@@ -365,4 +366,25 @@ describe("smaller ones", () => {
       (await fetch(`${svc.url}/metrics`, { headers: { ...proxied, authorization: "Bearer nope" } })).status,
     ).toBe(403);
   });
+});
+
+describe("the pages", () => {
+  it("serve no source maps, and the bundles do not point to any", async () => {
+    const dist = ensurePagesBuilt();
+    const svc = await startService({}, { staticRoot: dist });
+    try {
+      const html = await (await fetch(`${svc.url}/`)).text();
+      const script = /src="?\/?(check\.[0-9a-f]+\.js)/.exec(html)?.[1];
+      expect(script).toBeDefined();
+      expect(existsSync(join(dist, "web", `${script}.map`))).toBe(true);
+      const js = await (await fetch(`${svc.url}/${script}`)).text();
+      expect(js).not.toContain("sourceMappingURL");
+      expect((await fetch(`${svc.url}/${script}.map`)).status).toBe(404);
+      const pane = readdirSync(join(dist, "addin")).find((f) => /^taskpane\..*\.js\.map$/.test(f));
+      expect(pane).toBeDefined();
+      expect((await fetch(`${svc.url}/addin/${pane}`)).status).toBe(404);
+    } finally {
+      await svc.close();
+    }
+  }, 300_000);
 });

@@ -148,7 +148,9 @@ export function AttachmentsSection({
                   why:
                     err.code === "too-large"
                       ? t(lang, "pane.link.tooLarge", { max: state.policy.links.maxFileMb })
-                      : err.message,
+                      : err.code === "refused"
+                        ? t(lang, "pane.link.refused")
+                        : err.message,
                 }),
               },
         );

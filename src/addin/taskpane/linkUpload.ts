@@ -13,7 +13,7 @@ import type { PaneMail } from "./officePane";
 
 export class LinkError extends Error {
   constructor(
-    readonly code: "cancelled" | "too-large" | "upload-failed" | "office-failed",
+    readonly code: "cancelled" | "too-large" | "refused" | "upload-failed" | "office-failed",
     message: string,
   ) {
     super(message);
@@ -75,6 +75,9 @@ export async function uploadBuiltin(
           maxDownloads: body.maxDownloads ?? 0,
           codeRequired: body.oneTimeCode === true,
         });
+      // 401/403: uploads need a verified caller, and the add-in could not sign in.
+      else if (xhr.status === 401 || xhr.status === 403)
+        reject(new LinkError("refused", body.error?.message ?? `HTTP ${xhr.status}`));
       else reject(new LinkError("upload-failed", body.error?.message ?? `HTTP ${xhr.status}`));
     };
     xhr.onerror = () => reject(new LinkError("upload-failed", "the service could not be reached"));

@@ -227,6 +227,10 @@ const catalogue = {
     ja: "キャンセルしました。添付と本文はそのままです。",
     en: "Cancelled. The attachment and the message are unchanged.",
   },
+  "pane.link.refused": {
+    ja: "サービスがアップロードを受け付けませんでした。サインインが必要です。管理者にお知らせください",
+    en: "the service did not accept the upload: it needs a sign-in. Please tell your administrator",
+  },
   "pane.link.tooLarge": {
     ja: "{max} MB を超えるファイルはリンクにできません",
     en: "files over {max} MB cannot be linked",

@@ -36,11 +36,11 @@ export interface FilesDeps {
 }
 
 /** At most this many recipients may ask for a code for one file. */
-const MAX_RECIPIENTS = 100;
+export const MAX_RECIPIENTS = 100;
 const ADDRESS = /^[^\s@<>,;"]{1,64}@[^\s@<>,;"]{1,255}$/;
 
 /** `to`: comma-separated addresses, each with a valid mail domain; lower-cased. Throws with the reason. */
-function parseRecipients(raw: string): string[] {
+export function parseRecipients(raw: string): string[] {
   const list = raw
     .split(",")
     .map((a) => a.trim().toLowerCase())

@@ -1,4 +1,5 @@
-import type { StoredVerdict, VerdictStore } from "./types";
+import { LRUCache } from "lru-cache";
+import { approximateBytes, type StoredVerdict, type VerdictStore } from "./types";
 
 /**
  * Keeps hot verdicts in process memory in front of the store, and counts look-ups in memory,
@@ -10,17 +11,24 @@ export type HotStore = ReturnType<typeof hotStore>;
 
 export function hotStore(
   store: VerdictStore,
-  opts: { memoryMs: number; flushMs: number; maxEntries?: number; now?: () => number },
+  opts: { memoryMs: number; flushMs: number; maxBytes?: number; maxEntries?: number; now?: () => number },
 ) {
   const now = opts.now ?? Date.now;
-  const max = opts.maxEntries ?? 50_000;
-  const hot = new Map<string, { v: StoredVerdict; at: number }>();
+  // Bounded by the memory the verdicts take (reports vary from 1 KB to tens of KB) and by age:
+  // an entry older than memoryMs is never served from here, so it need not stay.
+  const hot = new LRUCache<string, { v: StoredVerdict; at: number }>({
+    max: opts.maxEntries ?? 100_000,
+    maxSize: opts.maxBytes ?? 64_000_000,
+    sizeCalculation: (h) => approximateBytes(h.v.report),
+    ttl: opts.memoryMs,
+    perf: { now },
+  });
   let pending = new Map<string, { domain: string; count: number; at: number }>();
+  /** Look-ups counted between flushes, at most this many domains (the rest wait for the next). */
+  const MAX_PENDING = 100_000;
 
   const remember = (v: StoredVerdict) => {
-    hot.delete(v.report.domain);
     hot.set(v.report.domain, { v, at: now() });
-    if (hot.size > max) hot.delete(hot.keys().next().value as string);
   };
 
   const flush = async () => {
@@ -37,17 +45,20 @@ export function hotStore(
     if (p) {
       p.count += n;
       if (at > p.at) p.at = at;
-    } else pending.set(domain, { domain, count: n, at });
+    } else if (pending.size < MAX_PENDING) pending.set(domain, { domain, count: n, at });
   };
 
   const wrapped: VerdictStore & {
     flush(): Promise<void>;
     peek(domain: string): StoredVerdict | undefined;
     countLookup(domain: string, at: number): void;
+    /** The memory the held verdicts are reckoned to take (bounded by maxBytes). */
+    heldBytes(): number;
   } = {
+    heldBytes: () => hot.calculatedSize,
     /** A verdict held in memory and still fresh, without touching the store (synchronous). */
     peek(domain) {
-      const h = hot.get(domain);
+      const h = hot.get(domain, { updateAgeOnGet: false });
       return h && now() - h.at < opts.memoryMs && h.v.expiresAt > now() ? h.v : undefined;
     },
     countLookup(domain, at) {
@@ -72,9 +83,14 @@ export function hotStore(
       await flush();
       return store.dueForRefresh(since, before, limit);
     },
-    async stats(filter) {
+    async stats(q) {
       await flush();
-      return store.stats(filter);
+      return store.stats(q);
+    },
+    async trim(before, max) {
+      await flush();
+      // What memory holds of those domains goes too (it ages out within memoryMs anyway).
+      return store.trim(before, max);
     },
     ping: () => store.ping(),
     flush,

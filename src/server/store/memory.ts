@@ -1,11 +1,25 @@
-import type { DomainStats, StoredVerdict, VerdictStore } from "./types";
+import { LRUCache } from "lru-cache";
+import {
+  approximateBytes,
+  decodeCursor,
+  type DomainStats,
+  encodeCursor,
+  type StoredVerdict,
+  type VerdictStore,
+} from "./types";
 
-/** Process memory: the fallback while Redis is down (and handy in tests). Bounded in size. */
-export function memoryStore(maxEntries = 100_000): VerdictStore {
-  const verdicts = new Map<string, StoredVerdict>();
+const isOffset = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+
+/** Process memory: the fallback while Redis is down (and handy in tests). Bounded in entries and bytes. */
+export function memoryStore(maxEntries = 100_000, maxBytes = 32_000_000): VerdictStore {
+  const verdicts = new LRUCache<string, StoredVerdict>({
+    max: maxEntries,
+    maxSize: maxBytes,
+    sizeCalculation: (v) => approximateBytes(v.report),
+  });
   const lookups = new Map<string, { count: number; last: number }>();
-  const trim = <K, V>(m: Map<K, V>) => {
-    while (m.size > maxEntries) m.delete(m.keys().next().value as K);
+  const trimLookups = () => {
+    while (lookups.size > maxEntries) lookups.delete(lookups.keys().next().value as string);
   };
   return {
     kind: "memory",
@@ -13,16 +27,15 @@ export function memoryStore(maxEntries = 100_000): VerdictStore {
       return verdicts.get(domain);
     },
     async put(v) {
-      verdicts.delete(v.report.domain);
       verdicts.set(v.report.domain, v);
-      trim(verdicts);
     },
     async recordLookups(batch) {
       for (const { domain, count, at } of batch) {
         const l = lookups.get(domain) ?? { count: 0, last: 0 };
+        lookups.delete(domain);
         lookups.set(domain, { count: l.count + count, last: Math.max(l.last, at) });
       }
-      trim(lookups);
+      trimLookups();
     },
     async dueForRefresh(since, before, limit) {
       return [...verdicts.values()]
@@ -31,9 +44,9 @@ export function memoryStore(maxEntries = 100_000): VerdictStore {
         .slice(0, limit)
         .map((v) => v.report.domain);
     },
-    async stats(filter): Promise<DomainStats[]> {
-      return [...verdicts.values()]
-        .filter((v) => !filter.grade || v.report.grade === filter.grade)
+    async stats(q) {
+      const all: DomainStats[] = [...verdicts.values()]
+        .filter((v) => !q.grade || v.report.grade === q.grade)
         .map((v) => {
           const l = lookups.get(v.report.domain);
           return {
@@ -45,6 +58,19 @@ export function memoryStore(maxEntries = 100_000): VerdictStore {
           };
         })
         .sort((a, b) => b.lookups - a.lookups || a.domain.localeCompare(b.domain));
+      const from = q.cursor ? decodeCursor(q.cursor, isOffset) : 0;
+      const rows = all.slice(from, from + q.limit);
+      return from + q.limit < all.length ? { rows, next: encodeCursor(from + q.limit) } : { rows };
+    },
+    async trim(before) {
+      let n = 0;
+      for (const [domain, l] of lookups)
+        if (l.last < before) {
+          lookups.delete(domain);
+          verdicts.delete(domain);
+          n++;
+        }
+      return n;
     },
     async ping() {},
     async close() {

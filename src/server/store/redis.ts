@@ -1,9 +1,21 @@
+import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import type { FastifyBaseLogger } from "fastify";
 import type { DomainReport } from "../../core/verdict";
 import { type Flight, LocalFlight } from "../flight";
 import { memoryStore } from "./memory";
-import type { DomainStats, StoredVerdict, VerdictStore } from "./types";
+import {
+  decodeCursor,
+  type DomainStats,
+  encodeCursor,
+  type StatsQuery,
+  type StoredVerdict,
+  type VerdictStore,
+} from "./types";
+
+const isOffset = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+/** Domains removed per round of a retention sweep. */
+const TRIM_BATCH = 1000;
 
 const P = "mailtls:";
 
@@ -19,8 +31,24 @@ export function connectRedis(url: string): Redis {
   });
 }
 
-/** Verdicts shared by every instance: one key a domain, sorted sets for refresh and the admin report. */
-function redisStore(redis: Redis): VerdictStore {
+/**
+ * Verdicts shared by every instance: one key a domain (expiring after the retention time); sorted
+ * sets by expiry (refresh), by last look-up (refresh, retention) and by look-ups (the admin report);
+ * a hash of look-up counts.
+ */
+function redisStore(redis: Redis, retentionSeconds: number): VerdictStore {
+  /** Everything kept of these domains goes, in one transaction. */
+  const forget = async (domains: string[]) => {
+    if (domains.length === 0) return;
+    await redis
+      .multi()
+      .del(...domains.map((d) => P + "v:" + d))
+      .hdel(P + "lookups", ...domains)
+      .zrem(P + "rank", ...domains)
+      .zrem(P + "last", ...domains)
+      .zrem(P + "expires", ...domains)
+      .exec();
+  };
   return {
     kind: "redis",
     async get(domain) {
@@ -30,7 +58,7 @@ function redisStore(redis: Redis): VerdictStore {
     async put(v) {
       await redis
         .multi()
-        .set(P + "v:" + v.report.domain, JSON.stringify(v), "EX", 30 * 24 * 3600)
+        .set(P + "v:" + v.report.domain, JSON.stringify(v), "EX", retentionSeconds)
         .zadd(P + "expires", v.expiresAt, v.report.domain)
         .exec();
     },
@@ -38,7 +66,9 @@ function redisStore(redis: Redis): VerdictStore {
       if (batch.length === 0) return;
       const m = redis.multi();
       for (const { domain, count, at } of batch)
-        m.hincrby(P + "lookups", domain, count).zadd(P + "last", "GT", at, domain);
+        m.hincrby(P + "lookups", domain, count)
+          .zincrby(P + "rank", count, domain)
+          .zadd(P + "last", "GT", at, domain);
       await m.exec();
     },
     async dueForRefresh(since, before, limit) {
@@ -54,20 +84,42 @@ function redisStore(redis: Redis): VerdictStore {
       const last = await redis.zmscore(P + "last", ...expiring);
       return expiring.filter((_, i) => Number(last[i] ?? 0) >= since).slice(0, limit);
     },
-    async stats(filter): Promise<DomainStats[]> {
-      const domains = await redis.zrange(P + "expires", "0", "-1");
-      if (domains.length === 0) return [];
+    async stats(q: StatsQuery) {
+      // Stores written before the rank set existed get it from the counts once.
+      if ((await redis.zcard(P + "rank")) === 0) {
+        const counts = await redis.hgetall(P + "lookups");
+        const entries = Object.entries(counts);
+        for (let i = 0; i < entries.length; i += TRIM_BATCH)
+          await redis.zadd(
+            P + "rank",
+            ...entries.slice(i, i + TRIM_BATCH).flatMap(([d, n]) => [Number(n), d] as [number, string]),
+          );
+      }
+      const from = q.cursor ? decodeCursor(q.cursor, isOffset) : 0;
+      const domains = await redis.zrange(
+        P + "rank",
+        "+inf",
+        "-inf",
+        "BYSCORE",
+        "REV",
+        "LIMIT",
+        String(from),
+        String(q.limit + 1),
+      );
+      const page = domains.slice(0, q.limit);
+      const next = domains.length > q.limit ? encodeCursor(from + q.limit) : undefined;
+      if (page.length === 0) return { rows: [] };
       const [raws, counts, lasts] = await Promise.all([
-        redis.mget(...domains.map((d) => P + "v:" + d)),
-        redis.hmget(P + "lookups", ...domains),
-        redis.zmscore(P + "last", ...domains),
+        redis.mget(...page.map((d) => P + "v:" + d)),
+        redis.hmget(P + "lookups", ...page),
+        redis.zmscore(P + "last", ...page),
       ]);
       const rows: DomainStats[] = [];
-      domains.forEach((domain, i) => {
+      page.forEach((domain, i) => {
         const raw = raws[i];
         if (!raw) return;
         const { report } = JSON.parse(raw) as StoredVerdict;
-        if (filter.grade && report.grade !== filter.grade) return;
+        if (q.grade && report.grade !== q.grade) return;
         const last = Number(lasts[i] ?? 0);
         rows.push({
           domain,
@@ -77,7 +129,43 @@ function redisStore(redis: Redis): VerdictStore {
           lastLookupAt: last ? new Date(last).toISOString() : "",
         });
       });
-      return rows.sort((a, b) => b.lookups - a.lookups || a.domain.localeCompare(b.domain));
+      return next ? { rows, next } : { rows };
+    },
+    async trim(before, maxDomains) {
+      let n = 0;
+      for (;;) {
+        const old = await redis.zrangebyscore(
+          P + "last",
+          "-inf",
+          `(${before}`,
+          "LIMIT",
+          "0",
+          String(TRIM_BATCH),
+        );
+        if (old.length === 0) break;
+        await forget(old);
+        n += old.length;
+      }
+      const over = (await redis.zcard(P + "last")) - maxDomains;
+      for (let left = over; left > 0; left -= TRIM_BATCH) {
+        const oldest = await redis.zrange(P + "last", "0", String(Math.min(left, TRIM_BATCH) - 1));
+        await forget(oldest);
+        n += oldest.length;
+      }
+      // Verdicts whose keys expired (after the retention time) leave their place in the expiry set.
+      const gone = await redis.zrangebyscore(
+        P + "expires",
+        "-inf",
+        `(${before}`,
+        "LIMIT",
+        "0",
+        String(TRIM_BATCH),
+      );
+      if (gone.length > 0) {
+        const alive = await redis.exists(...gone.map((d) => P + "v:" + d));
+        if (alive === 0) await redis.zrem(P + "expires", ...gone);
+      }
+      return n;
     },
     async ping() {
       await redis.ping();
@@ -96,8 +184,9 @@ function redisStore(redis: Redis): VerdictStore {
 export function resilientRedisStore(
   redis: Redis,
   log: FastifyBaseLogger,
+  opts: { retentionDays?: number } = {},
 ): VerdictStore & { degraded(): boolean } {
-  const primary = redisStore(redis);
+  const primary = redisStore(redis, (opts.retentionDays ?? 365) * 24 * 3600);
   const fallback = memoryStore(10_000);
   let down = false;
   const via =
@@ -129,7 +218,8 @@ export function resilientRedisStore(
     dueForRefresh: via((s, since: number, before: number, limit: number) =>
       s.dueForRefresh(since, before, limit),
     ),
-    stats: via((s, f: { grade?: DomainReport["grade"] }) => s.stats(f)),
+    stats: via((s, q: StatsQuery) => s.stats(q)),
+    trim: via((s, before: number, max: number) => s.trim(before, max)),
     ping: () => primary.ping(),
     close: () => primary.close(),
     degraded: () => down,
@@ -155,7 +245,7 @@ export class RedisFlight implements Flight {
 
   private async coordinated(domain: string, probe: () => Promise<DomainReport>): Promise<DomainReport> {
     const key = P + "lock:" + domain;
-    const token = Math.random().toString(36).slice(2);
+    const token = randomBytes(16).toString("hex");
     const started = Date.now();
     let got: string | null;
     try {

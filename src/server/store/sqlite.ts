@@ -2,7 +2,11 @@ import Database from "better-sqlite3";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Grade } from "../../core/verdict";
-import type { DomainStats, StoredVerdict, VerdictStore } from "./types";
+import { decodeCursor, type DomainStats, encodeCursor, type StoredVerdict, type VerdictStore } from "./types";
+
+type Keyset = [number, string];
+const isKeyset = (v: unknown): v is Keyset =>
+  Array.isArray(v) && v.length === 2 && Number.isSafeInteger(v[0]) && typeof v[1] === "string";
 
 /** The embedded default: one file, created on first run, kept across restarts. */
 export function openSqliteStore(path: string): VerdictStore {
@@ -21,6 +25,7 @@ export function openSqliteStore(path: string): VerdictStore {
       last_lookup_at INTEGER NOT NULL DEFAULT 0
     );
     CREATE INDEX IF NOT EXISTS verdicts_refresh ON verdicts (last_lookup_at, expires_at);
+    CREATE INDEX IF NOT EXISTS verdicts_report ON verdicts (lookups DESC, domain);
   `);
   const get = db.prepare<[string], { report: string; expires_at: number }>(
     "SELECT report, expires_at FROM verdicts WHERE domain = ?",
@@ -41,11 +46,23 @@ export function openSqliteStore(path: string): VerdictStore {
   const due = db.prepare<[number, number, number], { domain: string }>(
     "SELECT domain FROM verdicts WHERE last_lookup_at >= ? AND expires_at < ? AND report != '' ORDER BY expires_at LIMIT ?",
   );
+  // One page of the admin report: keyset pagination on (lookups desc, domain), one row more than
+  // asked to know whether another page follows.
   const stats = db.prepare<
-    [string | null, string | null],
+    { grade: string | null; lookups: number | null; domain: string; limit: number },
     { domain: string; grade: Grade; checked_at: string; lookups: number; last_lookup_at: number }
   >(
-    "SELECT domain, grade, checked_at, lookups, last_lookup_at FROM verdicts WHERE report != '' AND (? IS NULL OR grade = ?) ORDER BY lookups DESC, domain",
+    `SELECT domain, grade, checked_at, lookups, last_lookup_at FROM verdicts
+     WHERE report != '' AND (@grade IS NULL OR grade = @grade)
+       AND (@lookups IS NULL OR lookups < @lookups OR (lookups = @lookups AND domain > @domain))
+     ORDER BY lookups DESC, domain LIMIT @limit`,
+  );
+  const expired = db.prepare<{ before: number }>(
+    "DELETE FROM verdicts WHERE last_lookup_at < @before AND expires_at < @before",
+  );
+  const overCap = db.prepare<{ max: number }>(
+    `DELETE FROM verdicts WHERE domain IN
+       (SELECT domain FROM verdicts ORDER BY last_lookup_at DESC, domain LIMIT -1 OFFSET @max)`,
   );
   return {
     kind: "sqlite",
@@ -69,15 +86,28 @@ export function openSqliteStore(path: string): VerdictStore {
     async dueForRefresh(since, before, limit) {
       return due.all(since, before, limit).map((r) => r.domain);
     },
-    async stats(filter): Promise<DomainStats[]> {
-      const g = filter.grade ?? null;
-      return stats.all(g, g).map((r) => ({
+    async stats(q) {
+      const after = q.cursor ? decodeCursor(q.cursor, isKeyset) : undefined;
+      const found = stats.all({
+        grade: q.grade ?? null,
+        lookups: after ? after[0] : null,
+        domain: after ? after[1] : "",
+        limit: q.limit + 1,
+      });
+      const rows: DomainStats[] = found.slice(0, q.limit).map((r) => ({
         domain: r.domain,
         grade: r.grade,
         checkedAt: r.checked_at,
         lookups: r.lookups,
         lastLookupAt: r.last_lookup_at ? new Date(r.last_lookup_at).toISOString() : "",
       }));
+      const last = rows[rows.length - 1];
+      return found.length > q.limit && last
+        ? { rows, next: encodeCursor([last.lookups, last.domain]) }
+        : { rows };
+    },
+    async trim(before, maxDomains) {
+      return expired.run({ before }).changes + overCap.run({ max: maxDomains }).changes;
     },
     async ping() {
       db.prepare("SELECT 1").get();
