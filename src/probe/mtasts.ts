@@ -115,7 +115,10 @@ async function fetchPolicy(domain: string, o: MtaStsOptions): Promise<string> {
   return new Promise((resolve, reject) => {
     // One deadline for the whole fetch: connecting, TLS, headers and every byte of the body. A
     // server that trickles its policy a byte at a time is cut off, and its socket closed, at it.
-    let timer: NodeJS.Timeout | undefined;
+    const timer = setTimeout(
+      () => req.destroy(new StsError("mta-sts-fetch-failed", `no complete answer within ${o.timeoutMs} ms`)),
+      Math.max(1, o.timeoutMs),
+    );
     const settle =
       <T>(fn: (v: T) => void) =>
       (v: T) => {
@@ -166,10 +169,6 @@ async function fetchPolicy(domain: string, o: MtaStsOptions): Promise<string> {
         res.on("error", (e) => fail(new StsError("mta-sts-fetch-failed", e.message)));
         res.on("aborted", () => fail(new StsError("mta-sts-fetch-failed", "the answer was cut off")));
       },
-    );
-    timer = setTimeout(
-      () => req.destroy(new StsError("mta-sts-fetch-failed", `no complete answer within ${o.timeoutMs} ms`)),
-      Math.max(1, o.timeoutMs),
     );
     req.on("error", (e) =>
       fail(
