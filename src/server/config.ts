@@ -33,6 +33,8 @@ export interface ServerConfig {
   maxWaitMs: number;
   rateLimitPerMinute: number;
   refreshRateLimitPerMinute: number;
+  /** Code requests and downloads (POST /d/…) a minute per client address. */
+  linkRateLimitPerMinute: number;
   trustProxy: boolean;
   logLevel: string;
   probe: ProbeConfig;
@@ -244,6 +246,7 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Serve
     maxWaitMs,
     rateLimitPerMinute: envInt(env, "MAILTLS_RATE_LIMIT", 600, 1, 1_000_000),
     refreshRateLimitPerMinute: envInt(env, "MAILTLS_REFRESH_RATE_LIMIT", 10, 1, 1_000_000),
+    linkRateLimitPerMinute: envInt(env, "MAILTLS_LINK_RATE_LIMIT", 20, 1, 1_000_000),
     trustProxy: flag(env, "MAILTLS_TRUST_PROXY"),
     logLevel: env.MAILTLS_LOG_LEVEL || "info",
     probe: probeConfigFromEnv(env),

@@ -305,7 +305,7 @@ export async function registerFiles(app: FastifyInstance, deps: FilesDeps): Prom
     });
 
     // Codes and guesses are limited per address (IP) beyond the store's own per-recipient limits.
-    const strict = { rateLimit: { max: 20, timeWindow: 60_000 } };
+    const strict = { rateLimit: { max: config.linkRateLimitPerMinute, timeWindow: 60_000 } };
 
     /** A link's file, the page's language and forms, and the address the form sent; undefined when a 404/410 page went. */
     function linkRequest(req: FastifyRequest<{ Params: { token: string } }>, reply: FastifyReply) {
