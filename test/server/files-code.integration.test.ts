@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { createServer } from "node:net";
 import type { AddressInfo } from "node:net";
 import { serverConfigFromEnv } from "../../src/server/config";
+import { neutralFileName } from "../../src/server/files/page";
 import {
   type Answer,
   answer,
@@ -89,6 +90,28 @@ describe("one-time download codes through a relay", () => {
     expect(got.bytes.equals(file)).toBe(true);
     // Used once: the same code does not open it again.
     expect((await form(svc, `/d/${token}`, { address: alice, code, challenge })).status).toBe(403);
+  });
+
+  it("the code mail carries only a short, neutral form of the uploader's file name", async () => {
+    const svc = await startFileService({ env: RELAY });
+    const alice = fresh("partner.test");
+    const name = "URGENT: your account is locked, mail help@evil.example or call 03-1234 now.pdf";
+    const { token } = (await svc.upload("x", `name=${encodeURIComponent(name)}&to=${alice}`)).body;
+    await form(svc, `/d/${token}/code`, { address: alice });
+    await codeFor(alice);
+    const mail = mailTo(alice)[0];
+    // The text part, quoted-printable decoded.
+    const body = Buffer.from(
+      mail
+        .slice(mail.search(/\r?\n\r?\n/))
+        .replace(/=\r?\n/g, "")
+        .replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))),
+      "latin1",
+    ).toString("utf8");
+    const shown = /download "([^"]*)"/.exec(body)?.[1];
+    expect(shown).toBe("URGENT your account is l….pdf");
+    // The store keeps the name as given (for the page); only the mail shortens it.
+    expect(svc.files.info(token)).toMatchObject({ ok: true, meta: { name } });
   });
 
   it("a code allows 5 guesses, from the page that asked for it only: a stranger cannot spend them", async () => {
@@ -303,5 +326,19 @@ describe("one-time download codes through a relay", () => {
       relayUrl: "smtp://relay.example.jp:587",
       from: "a@b.jp",
     });
+  });
+});
+
+describe("neutralFileName", () => {
+  it.each([
+    ["見積書 2026年度.pdf", "見積書 2026年度.pdf"],
+    ["report.final.v2.xlsx", "report final v2.xlsx"],
+    ["a/b\\c:d@e.zip", "a b c d e.zip"],
+    ["https://evil.example/x", "https evil"],
+    ["no-extension", "no-extension"],
+    ["weird.ext!!", "weird.file"],
+    ["...", "file"],
+  ])("%j → %j", (name, expected) => {
+    expect(neutralFileName(name)).toBe(expected.replace("weird.file", "weird"));
   });
 });

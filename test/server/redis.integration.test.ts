@@ -78,7 +78,13 @@ describe("Redis: a cache shared by several instances", () => {
     });
     expect(batch.status).toBe(200);
     expect(batch.body.reports.map((r: { grade: string }) => r.grade)).toEqual(["no-tls", "tls"]);
-    expect((await getJson(`${pair.a.svc.url}/readyz`)).status).toBe(503);
+    const notReady = await getJson(`${pair.a.svc.url}/readyz`);
+    expect(notReady.status).toBe(503);
+    // The answer names the store, nothing of its internals (the cause is in the log).
+    expect(notReady.body).toEqual({
+      error: { code: "store-unavailable", message: "the redis store does not answer" },
+    });
+    expect(pair.a.svc.logs.some((l) => l.includes("readiness: the store does not answer"))).toBe(true);
     expect(pair.a.store.degraded()).toBe(true);
 
     server = await startRedis(6391);
