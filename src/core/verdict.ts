@@ -45,7 +45,8 @@ export interface MxReport {
   starttls: boolean | null;
   tls?: TlsReport;
   /** Machine-readable: private-address, no-address, connect-refused, connect-timeout, greeting-timeout,
-   * greeting-rejected, ehlo-rejected, starttls-rejected, tls-handshake-failed, protocol-error, deadline. */
+   * greeting-rejected, ehlo-rejected, command-timeout, starttls-rejected, tls-handshake-failed,
+   * tls-timeout, protocol-error, deadline. */
   error?: string;
   /** Human-readable detail for `error`. */
   errorDetail?: string;
@@ -125,11 +126,24 @@ export function tlsAtLeast(version: string, min: string): boolean {
   return TLS_ORDER.indexOf(version) >= TLS_ORDER.indexOf(min);
 }
 
-export type MxStatus = "tls" | "legacy-tls" | "starttls-failed" | "no-starttls" | "unreachable";
+export type MxStatus = "tls" | "legacy-tls" | "starttls-failed" | "no-starttls" | "timeout" | "unreachable";
+
+/**
+ * Our own timeouts, at any step: they say that this MX did not answer in time, nothing about what it
+ * would have answered. A definite refusal (a TLS alert, a reset, a 4xx/5xx to STARTTLS) is not here.
+ */
+export const TIMEOUT_ERRORS: readonly string[] = [
+  "connect-timeout",
+  "greeting-timeout",
+  "command-timeout",
+  "tls-timeout",
+  "deadline",
+];
 
 export function mxStatus(mx: MxReport, policy: ScoringPolicy = DEFAULT_SCORING): MxStatus {
   if (!mx.reachable) return "unreachable";
   if (mx.tls) return tlsAtLeast(mx.tls.version, policy.minTlsVersion) ? "tls" : "legacy-tls";
+  if (mx.error !== undefined && TIMEOUT_ERRORS.indexOf(mx.error) >= 0) return "timeout";
   if (mx.starttls === true) return "starttls-failed";
   if (mx.starttls === false) return "no-starttls";
   return "unreachable";
@@ -137,13 +151,15 @@ export function mxStatus(mx: MxReport, policy: ScoringPolicy = DEFAULT_SCORING):
 
 /**
  * The grade from the collected facts (design §2), with machine-readable reasons. A timeout is never
- * turned into no-tls: MX hosts that could not be reached do not vote.
+ * turned into no-tls: MX hosts that could not be reached, or did not finish answering in time
+ * (greeting, EHLO, the STARTTLS reply, the handshake, the domain's deadline), do not vote; a domain
+ * without a definite answer from any MX is unknown.
  */
 export function scoreDomain(
   dns: DnsOutcome,
   mx: readonly MxReport[],
   policy: ScoringPolicy = DEFAULT_SCORING,
-  auth: { mtaSts?: MtaStsReport } = {},
+  auth: { mtaSts?: MtaStsReport; mxDnssec?: boolean } = {},
 ): { grade: Grade; reasons: string[] } {
   switch (dns.kind) {
     case "null-mx":
@@ -167,6 +183,9 @@ export function scoreDomain(
       if (cert && !cert.nameMatches) reasons.push(`cert-name-mismatch:${m.host}`);
     } else if (status === "unreachable") {
       reasons.push(`${m.error === "private-address" ? "private-address" : "mx-unreachable"}:${m.host}`);
+    } else if (status === "timeout") {
+      // Not an answer: this MX does not vote, whatever it had offered before it went quiet.
+      reasons.push(`mx-timeout:${m.host}`);
     } else {
       clear++;
       reasons.push(
@@ -193,7 +212,7 @@ function authenticated(
   mx: readonly MxReport[],
   policy: ScoringPolicy,
   reasons: string[],
-  auth: { mtaSts?: MtaStsReport },
+  auth: { mtaSts?: MtaStsReport; mxDnssec?: boolean },
 ): { grade: Grade; reasons: string[] } {
   const sts = auth.mtaSts;
   const enforce = sts && !("error" in sts) && sts.mode === "enforce" ? sts : undefined;
@@ -214,9 +233,13 @@ function authenticated(
     let byDane = false;
     if (m.dane?.error === "dnssec-bogus") reasons.push(`dnssec-bogus:${m.host}`);
     else if (m.dane?.dnssec && m.dane.records.length > 0) {
-      anyDane = true;
-      if (m.dane.matched) byDane = true;
-      else reasons.push(`dane-mismatch:${m.host}`);
+      // RFC 7672 §2.2.1: TLSA counts only for MX names from a validated MX answer.
+      if (auth.mxDnssec !== true) reasons.push(`dane-mx-insecure:${m.host}`);
+      else {
+        anyDane = true;
+        if (m.dane.matched) byDane = true;
+        else reasons.push(`dane-mismatch:${m.host}`);
+      }
     }
     if (!bySts && !byDane) allSecure = false;
   }

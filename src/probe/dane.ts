@@ -30,13 +30,13 @@ interface TlsaAnswer {
   records: dnsPacket.TlsaData[];
 }
 
-function question(name: string): Buffer {
+function question(name: string, type: "TLSA" | "MX" | "A" = "TLSA"): Buffer {
   return dnsPacket.encode({
     type: "query",
     // Unpredictable, so an off-path attacker cannot guess it to slip in a forged answer.
     id: randomInt(0, 65536),
     flags: dnsPacket.RECURSION_DESIRED,
-    questions: [{ type: "TLSA", name }],
+    questions: [{ type, name }],
     additionals: [
       {
         type: "OPT",
@@ -61,10 +61,9 @@ function answerOf(p: dnsPacket.DecodedPacket): TlsaAnswer {
   };
 }
 
-function overUdp(name: string, r: DnssecResolver, timeoutMs: number): Promise<dnsPacket.DecodedPacket> {
+function overUdp(q: Buffer, r: DnssecResolver, timeoutMs: number): Promise<dnsPacket.DecodedPacket> {
   return new Promise((resolve, reject) => {
     const sock = createSocket(isIP(r.host) === 6 ? "udp6" : "udp4");
-    const q = question(name);
     const id = q.readUInt16BE(0);
     const timer = setTimeout(() => {
       sock.close();
@@ -89,9 +88,8 @@ function overUdp(name: string, r: DnssecResolver, timeoutMs: number): Promise<dn
   });
 }
 
-function overTcp(name: string, r: DnssecResolver, timeoutMs: number): Promise<dnsPacket.DecodedPacket> {
+function overTcp(q: Buffer, r: DnssecResolver, timeoutMs: number): Promise<dnsPacket.DecodedPacket> {
   return new Promise((resolve, reject) => {
-    const q = question(name);
     const sock = connect({ host: r.host, port: r.port });
     const chunks: Buffer[] = [];
     const timer = setTimeout(
@@ -124,12 +122,42 @@ function overTcp(name: string, r: DnssecResolver, timeoutMs: number): Promise<dn
   });
 }
 
-/** TLSA at _25._tcp.HOST: UDP first, TCP when the answer was truncated. */
+/** One question to the validating resolver: UDP first, TCP when the answer was truncated. */
+async function ask(
+  name: string,
+  type: "TLSA" | "MX" | "A",
+  r: DnssecResolver,
+  timeoutMs: number,
+): Promise<dnsPacket.DecodedPacket> {
+  const udp = await overUdp(question(name, type), r, timeoutMs);
+  if (((udp.flags ?? 0) & dnsPacket.TRUNCATED_RESPONSE) === 0) return udp;
+  return overTcp(question(name, type), r, timeoutMs);
+}
+
+/** TLSA at _25._tcp.HOST. */
 export async function lookupTlsa(host: string, r: DnssecResolver, timeoutMs: number): Promise<TlsaAnswer> {
-  const name = `_25._tcp.${host}`;
-  const udp = await overUdp(name, r, timeoutMs);
-  if (((udp.flags ?? 0) & dnsPacket.TRUNCATED_RESPONSE) === 0) return answerOf(udp);
-  return answerOf(await overTcp(name, r, timeoutMs));
+  return answerOf(await ask(`_25._tcp.${host}`, "TLSA", r, timeoutMs));
+}
+
+/**
+ * Whether the validating resolver vouches for the domain's MX RRset (its AD bit on the MX answer;
+ * for an implicit MX, on the domain's address records). RFC 7672 §2.2.1: TLSA records count only
+ * for MX names that came from a secure answer — an attacker who can forge the MX answer can point
+ * it at a host whose TLSA they publish. False on any failure: not proven is not secure.
+ */
+export async function mxValidated(
+  domain: string,
+  implicit: boolean,
+  r: DnssecResolver,
+  timeoutMs: number,
+): Promise<boolean> {
+  try {
+    const p = await ask(domain, implicit ? "A" : "MX", r, timeoutMs);
+    const rcode = (p as { rcode?: string }).rcode ?? "NOERROR";
+    return rcode === "NOERROR" && ((p.flags ?? 0) & dnsPacket.AUTHENTIC_DATA) !== 0;
+  } catch {
+    return false;
+  }
 }
 
 function digest(data: Buffer, matchingType: number): Buffer | undefined {

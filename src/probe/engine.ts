@@ -9,7 +9,7 @@ import {
 import { isAllowedTarget } from "./addresses";
 import type { ProbeConfig } from "./config";
 import { Deadline, KeyedSemaphore, Semaphore, withTimeout } from "./limits";
-import { daneFacts } from "./dane";
+import { daneFacts, mxValidated } from "./dane";
 import { type CachedPolicy, discoverMtaSts, discoverTlsRpt } from "./mtasts";
 import { LRUCache } from "lru-cache";
 import { dnsFailure, type MailResolver } from "./resolver";
@@ -205,15 +205,26 @@ export class ProbeEngine {
     });
     const rpt = discoverTlsRpt(domain.ascii, this.deps.resolver, stsTimeout);
     const { dns, targets } = await this.mxTargets(domain.ascii, deadline);
+    // Whether the MX names themselves are DNSSEC-validated, asked while the MX hosts are probed.
+    const resolver = this.config.dnssecResolver;
+    const mxSecure =
+      resolver && (dns.kind === "mx" || dns.kind === "implicit-mx")
+        ? mxValidated(
+            domain.ascii,
+            dns.kind === "implicit-mx",
+            resolver,
+            deadline.step(this.config.dnsTimeoutMs),
+          )
+        : Promise.resolve(false);
     // Every MX in parallel, each bounded by the domain's deadline.
     const mx = await Promise.all(targets.map((t) => this.probeMx(t, deadline)));
-    const [mtaSts, tlsRpt] = await Promise.all([sts, rpt]);
-    const { grade, reasons } = scoreDomain(dns, mx, this.config.scoring, { mtaSts });
+    const [mtaSts, tlsRpt, mxDnssec] = await Promise.all([sts, rpt, mxSecure]);
+    const { grade, reasons } = scoreDomain(dns, mx, this.config.scoring, { mtaSts, mxDnssec });
     const dane = mx.some((m) => m.dane?.records.length)
       ? {
           tlsa: mx.some((m) => m.dane?.dnssec && m.dane.records.length > 0),
-          dnssec: mx.every((m) => m.dane?.dnssec),
-          usable: mx.every((m) => !m.tls || m.dane?.matched === true),
+          dnssec: mxDnssec && mx.every((m) => m.dane?.dnssec),
+          usable: mxDnssec && mx.every((m) => !m.tls || m.dane?.matched === true),
         }
       : undefined;
     const checkedAt = new Date(this.now());

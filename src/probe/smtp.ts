@@ -249,7 +249,8 @@ function startTls(socket: Socket, host: string, timeoutMs: number): Promise<TLSS
     });
     const timer = setTimeout(() => {
       tls.destroy();
-      reject(new ProbeError("tls-handshake-failed", `TLS handshake did not finish within ${timeoutMs} ms`));
+      // Our timeout, not the server's refusal: the verdict must not read it as "no TLS".
+      reject(new ProbeError("tls-timeout", `TLS handshake did not finish within ${timeoutMs} ms`));
     }, timeoutMs);
     tls.once("secureConnect", () => {
       clearTimeout(timer);

@@ -59,6 +59,30 @@ describe("scoreDomain", () => {
     ],
     ["unreachable MX do not vote", MX, [tlsMx("a"), downMx("b")], "tls", ["mx-unreachable:b"]],
     [
+      "STARTTLS offered, then our timeout in the handshake: not an answer",
+      MX,
+      [{ ...failedMx("a"), error: "tls-timeout" }],
+      "unknown",
+      ["mx-timeout:a", "no-mx-reachable"],
+    ],
+    [
+      "a STARTTLS reply that never came, or the deadline: not an answer either",
+      MX,
+      [
+        { ...failedMx("a"), error: "command-timeout" },
+        { ...failedMx("b"), error: "deadline" },
+      ],
+      "unknown",
+      ["mx-timeout:a", "mx-timeout:b", "no-mx-reachable"],
+    ],
+    [
+      "a timed-out MX does not vote beside one that answered",
+      MX,
+      [plainMx("a"), { ...failedMx("b"), error: "tls-timeout" }],
+      "no-tls",
+      ["mx-no-starttls:a", "mx-timeout:b"],
+    ],
+    [
       "nothing reachable is unknown, never no-tls",
       MX,
       [downMx("a"), downMx("b", "greeting-timeout")],
@@ -132,11 +156,24 @@ describe("secure: authenticated transport (MTA-STS enforce or DANE)", () => {
     [
       "DANE matching on every MX (even a self-signed one)",
       [withDane(tlsMx("mx1.a.jp", "TLSv1.3", false, false), dane(true))],
-      {},
+      { mxDnssec: true },
       "secure",
       ["cert-untrusted:mx1.a.jp", "cert-name-mismatch:mx1.a.jp", "dane-valid"],
     ],
-    ["DANE mismatch", [withDane(tlsMx("mx1.a.jp"), dane(false))], {}, "tls", ["dane-mismatch:mx1.a.jp"]],
+    [
+      "DANE matching, but the MX answer did not validate: not secure",
+      [withDane(tlsMx("mx1.a.jp"), dane(true))],
+      { mxDnssec: false },
+      "tls",
+      ["dane-mx-insecure:mx1.a.jp"],
+    ],
+    [
+      "DANE mismatch",
+      [withDane(tlsMx("mx1.a.jp"), dane(false))],
+      { mxDnssec: true },
+      "tls",
+      ["dane-mismatch:mx1.a.jp"],
+    ],
     ["TLSA in an unsigned zone is ignored", [withDane(tlsMx("mx1.a.jp"), dane(null, false))], {}, "tls", []],
     [
       "a bogus TLSA answer",
@@ -148,7 +185,7 @@ describe("secure: authenticated transport (MTA-STS enforce or DANE)", () => {
     [
       "one MX by MTA-STS, the other by DANE",
       [tlsMx("mx1.a.jp"), withDane(tlsMx("mx.b.jp"), dane(true))],
-      { mtaSts: enforce(["mx1.a.jp"]) },
+      { mtaSts: enforce(["mx1.a.jp"]), mxDnssec: true },
       "secure",
       ["mta-sts-enforce", "mta-sts-mx-mismatch:mx.b.jp"],
     ],

@@ -59,6 +59,49 @@ export const behaviours: Record<string, Behaviour> = {
   longLine: (s) => {
     s.write("220 " + "x".repeat(1024 * 1024) + "\r\n");
   },
+  /** Offers STARTTLS and says 220, reads the ClientHello, and never answers it. */
+  stallTls: (s) => {
+    s.write("220 stall.test ESMTP\r\n");
+    let inTls = false;
+    onLines(s, (line) => {
+      if (inTls) return;
+      if (/^EHLO/i.test(line)) s.write("250-stall.test\r\n250 STARTTLS\r\n");
+      else if (/^STARTTLS/i.test(line)) {
+        s.write("220 Ready to start TLS\r\n");
+        inTls = true; // and then nothing, ever
+      }
+    });
+  },
+  /** Offers STARTTLS, and never answers the STARTTLS command. */
+  stallStarttls: (s) => {
+    s.write("220 stall.test ESMTP\r\n");
+    onLines(s, (line) => {
+      if (/^EHLO/i.test(line)) s.write("250-stall.test\r\n250 STARTTLS\r\n");
+    });
+  },
+  /** Says 220 to STARTTLS, then resets the connection when the ClientHello arrives: a refusal. */
+  resetTls: (s) => {
+    s.write("220 reset.test ESMTP\r\n");
+    let inTls = false;
+    onLines(s, (line) => {
+      if (inTls) return;
+      if (/^EHLO/i.test(line)) s.write("250-reset.test\r\n250 STARTTLS\r\n");
+      else if (/^STARTTLS/i.test(line)) {
+        s.write("220 go ahead\r\n");
+        inTls = true;
+        s.once("data", () => s.resetAndDestroy());
+      }
+    });
+  },
+  /** Says 454 to STARTTLS (TLS not available now): a refusal. */
+  refuseStarttls: (s) => {
+    s.write("220 refuse.test ESMTP\r\n");
+    onLines(s, (line) => {
+      if (/^EHLO/i.test(line)) s.write("250-refuse.test\r\n250 STARTTLS\r\n");
+      else if (/^STARTTLS/i.test(line)) s.write("454 4.7.0 TLS not available due to local problem\r\n");
+      else if (/^QUIT/i.test(line)) s.end("221 bye\r\n");
+    });
+  },
   /** Bytes that are not SMTP at all. */
   garbage: (s) => {
     s.write(Buffer.from([0x16, 0x03, 0x01, 0x00, 0xff, 0x00, 0x01, 0x02, 0x0d, 0x0a]));

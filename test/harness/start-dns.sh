@@ -91,6 +91,16 @@ host-record=mx.longline.test,127.0.0.34
 mx-host=garbage.test,mx.garbage.test,10
 host-record=mx.garbage.test,127.0.0.35
 # nothing listens on 127.0.0.36: connection refused
+mx-host=stalltls.test,mx.stalltls.test,10
+host-record=mx.stalltls.test,127.0.0.43
+mx-host=stallstarttls.test,mx.stallstarttls.test,10
+host-record=mx.stallstarttls.test,127.0.0.44
+mx-host=resettls.test,mx.resettls.test,10
+host-record=mx.resettls.test,127.0.0.45
+mx-host=refusetls.test,mx.refusetls.test,10
+host-record=mx.refusetls.test,127.0.0.46
+mx-host=stallhalf.test,mx.stalltls.test,10
+mx-host=stallhalf.test,mx1.good.test,20
 mx-host=connrefused.test,mx.connrefused.test,10
 host-record=mx.connrefused.test,127.0.0.36
 # a listener that must see no connection when private targets are refused
@@ -117,6 +127,8 @@ host-record=mx.dane-unsigned.test,127.0.0.14
 dns-rr=_25._tcp.mx.dane-unsigned.test,52,030101$SELFSIGNED_SPKI
 # ---- DANE, signed zones: served by knotd on $DNSSEC_AUTH_ADDR (start-dnssec.sh); dnsmasq only forwards
 #      (non-validating). The validating resolver is unbound on 127.0.0.56.
+# An unsigned domain whose MX is the DANE host of the signed zone: its TLSA validates, its MX answer does not.
+mx-host=dane-insecuremx.test,mx.dane-valid.test,10
 server=/dane-valid.test/$DNSSEC_AUTH_ADDR
 server=/dane-mismatch.test/$DNSSEC_AUTH_ADDR
 server=/dane-bogus.test/$DNSSEC_AUTH_ADDR

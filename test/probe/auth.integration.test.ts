@@ -96,6 +96,16 @@ describe("DANE (TLSA under DNSSEC)", () => {
     expect(r.reasons).toContain(reason);
   });
 
+  it("TLSA that validates counts only when the MX answer validated too (RFC 7672 §2.2.1)", async () => {
+    // dane-insecuremx.test is unsigned; its MX is mx.dane-valid.test, whose TLSA is signed and matches.
+    const r = await probe("dane-insecuremx.test");
+    expect(r.mx[0].dane).toMatchObject({ dnssec: true, matched: true });
+    expect(r.grade).toBe("tls");
+    expect(r.reasons).toContain("dane-mx-insecure:mx.dane-valid.test");
+    expect(r.reasons).not.toContain("dane-valid");
+    expect(r.dane).toMatchObject({ usable: false });
+  });
+
   it("TLSA in an unsigned zone is ignored", async () => {
     const r = await probe("dane-unsigned.test");
     expect(r.grade).toBe("tls");

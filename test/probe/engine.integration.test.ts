@@ -167,6 +167,10 @@ describe("hostile servers", () => {
       await startHostile("127.0.0.33", "endless"),
       await startHostile("127.0.0.34", "longLine"),
       await startHostile("127.0.0.35", "garbage"),
+      await startHostile("127.0.0.43", "stallTls"),
+      await startHostile("127.0.0.44", "stallStarttls"),
+      await startHostile("127.0.0.45", "resetTls"),
+      await startHostile("127.0.0.46", "refuseStarttls"),
     );
   });
   afterAll(() => Promise.all(servers.map((s) => s.close())));
@@ -183,6 +187,45 @@ describe("hostile servers", () => {
     expect(r.grade).toBe("no-tls");
     expect(r.mx[0]).toMatchObject({ reachable: true, starttls: true, error: "tls-handshake-failed" });
     expect(r.reasons).toEqual(["mx-starttls-failed:mx.brokentls.test"]);
+  });
+
+  it("STARTTLS answered 220, then a handshake that never completes: unknown, not no-tls", async () => {
+    const r = await probe("stalltls.test", { MAILTLS_TLS_TIMEOUT_MS: "800" });
+    expect(r.grade).toBe("unknown");
+    expect(r.mx[0]).toMatchObject({ reachable: true, starttls: true, error: "tls-timeout" });
+    expect(r.reasons).toEqual(["mx-timeout:mx.stalltls.test", "no-mx-reachable"]);
+  });
+
+  it("the domain's deadline running out during the handshake: unknown", async () => {
+    const r = await probe("stalltls.test", {
+      MAILTLS_PROBE_TIMEOUT_MS: "1200",
+      MAILTLS_TLS_TIMEOUT_MS: "5000",
+    });
+    expect(r.grade).toBe("unknown");
+    expect(r.mx[0]).toMatchObject({ starttls: true, error: "deadline" });
+  });
+
+  it("a STARTTLS reply that never comes: unknown", async () => {
+    const r = await probe("stallstarttls.test", { MAILTLS_COMMAND_TIMEOUT_MS: "800" });
+    expect(r.grade).toBe("unknown");
+    expect(r.mx[0]).toMatchObject({ starttls: true, error: "command-timeout" });
+    expect(r.reasons).toContain("mx-timeout:mx.stallstarttls.test");
+  });
+
+  it("one MX stalls, the other answers with TLS: graded by the one that answered", async () => {
+    const r = await probe("stallhalf.test", { MAILTLS_TLS_TIMEOUT_MS: "800" });
+    expect(r.grade).toBe("tls");
+    expect(r.reasons).toContain("mx-timeout:mx.stalltls.test");
+  });
+
+  it.each([
+    ["resettls.test", "a reset after the ClientHello", "tls-handshake-failed"],
+    ["refusetls.test", "a 454 reply to STARTTLS", "starttls-rejected"],
+  ])("%s (%s) is a refusal: no-tls, as a sender would fall back to clear text", async (domain, _, error) => {
+    const r = await probe(domain);
+    expect(r.grade).toBe("no-tls");
+    expect(r.mx[0]).toMatchObject({ reachable: true, starttls: true, error });
+    expect(r.reasons).toEqual([`mx-starttls-failed:mx.${domain}`]);
   });
 
   it.each([
