@@ -7,6 +7,12 @@ const TerserPlugin = require("terser-webpack-plugin");
 
 const publicUrl = (process.env.MAILTLS_PUBLIC_URL || "https://localhost:3000").replace(/\/+$/, "");
 const entraClientId = process.env.MAILTLS_ENTRA_CLIENT_ID || "";
+// What the add-in does when the service cannot be reached before it ever received a policy (after
+// that, the policy's failOpen, kept in roamingSettings, decides).
+const failOpenSetting = (process.env.MAILTLS_FAIL_OPEN || "true").toLowerCase();
+if (!["true", "false"].includes(failOpenSetting))
+  throw new Error(`MAILTLS_FAIL_OPEN="${process.env.MAILTLS_FAIL_OPEN}" must be true or false`);
+const failOpen = failOpenSetting === "true";
 
 /** TypeScript through ts-loader with the given tsconfig (type-checking is `npm run lint`'s job). */
 const typescript = (configFile, test = /\.tsx?$/) => ({
@@ -29,6 +35,7 @@ const launchEvent = (production) => ({
     new webpack.DefinePlugin({
       __MAILTLS_PUBLIC_URL__: JSON.stringify(publicUrl),
       __MAILTLS_ENTRA_CLIENT_ID__: JSON.stringify(entraClientId),
+      __MAILTLS_FAIL_OPEN__: JSON.stringify(failOpen),
     }),
     // The HTML runtime page loads the same file.
     new HtmlWebpackPlugin({
@@ -75,7 +82,10 @@ const addinPages = (production) => ({
   plugins: [
     // The Entra app: single sign-on to the service, and OneDrive links through nested app
     // authentication; empty: neither.
-    new webpack.DefinePlugin({ __MAILTLS_ENTRA_CLIENT_ID__: JSON.stringify(entraClientId) }),
+    new webpack.DefinePlugin({
+      __MAILTLS_ENTRA_CLIENT_ID__: JSON.stringify(entraClientId),
+      __MAILTLS_FAIL_OPEN__: JSON.stringify(failOpen),
+    }),
     new HtmlWebpackPlugin({
       template: "./src/addin/taskpane/taskpane.html",
       filename: "taskpane.html",

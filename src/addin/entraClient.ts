@@ -1,3 +1,4 @@
+/** What the build decided (webpack's DefinePlugin; absent in tests, which get the defaults). */
 declare const __MAILTLS_ENTRA_CLIENT_ID__: string;
 
 /**
@@ -9,4 +10,14 @@ export function entraClientId(): string | undefined {
   return typeof __MAILTLS_ENTRA_CLIENT_ID__ === "string" && __MAILTLS_ENTRA_CLIENT_ID__
     ? __MAILTLS_ENTRA_CLIENT_ID__
     : undefined;
+}
+
+declare const __MAILTLS_FAIL_OPEN__: boolean;
+
+/**
+ * The build's MAILTLS_FAIL_OPEN (default true): what the add-in does when the service cannot be
+ * reached before it ever received a policy. After that, the last policy's `failOpen` decides.
+ */
+export function buildFailOpen(): boolean {
+  return typeof __MAILTLS_FAIL_OPEN__ === "boolean" ? __MAILTLS_FAIL_OPEN__ : true;
 }

@@ -30,6 +30,11 @@ export interface HandlerDeps {
   service: ServiceClient;
   inspect(base64: string): InspectionResult;
   now?: () => number;
+  /**
+   * What to do when the service cannot be reached before any policy was ever received (the build
+   * setting MAILTLS_FAIL_OPEN; default true). Once a policy came, its `failOpen` decides.
+   */
+  failOpen?: boolean;
 }
 
 /** Options for event.completed on send (Office.SmartAlertsEventCompletedOptions, by requirement set). */
@@ -69,16 +74,41 @@ export function compact(r: CompactReport): CompactReport {
     : { domain: r.domain, displayDomain: r.displayDomain, grade: r.grade };
 }
 
+/** A policy as GET /api/v1/policy returns it (enough of its shape to apply it), else undefined. */
+function asPolicy(v: unknown): TenantPolicy | undefined {
+  const p = v as TenantPolicy | undefined;
+  return p && typeof p.failOpen === "boolean" && p.rules ? p : undefined;
+}
+
+/**
+ * The last policy the add-in received, kept in roamingSettings ("mailtls.policy") so that it still
+ * applies when the service is down; before any was received, the defaults with the build's failOpen.
+ */
+export function fallbackPolicy(d: Pick<HandlerDeps, "mail" | "failOpen">): TenantPolicy {
+  return asPolicy(d.mail.getRoaming(KEYS.policy)) ?? { ...DEFAULT_POLICY, failOpen: d.failOpen !== false };
+}
+
 export async function policyOf(d: HandlerDeps, timeoutMs: number): Promise<TenantPolicy> {
-  const cached = await readJson<TenantPolicy | undefined>(d.mail, KEYS.policy, undefined);
+  const cached = asPolicy(await readJson<unknown>(d.mail, KEYS.policy, undefined));
   if (cached) return cached;
   try {
     const p = await d.service.policy(timeoutMs);
-    await d.mail.setSession(KEYS.policy, JSON.stringify(p)).catch(() => undefined);
+    const json = JSON.stringify(p);
+    await d.mail.setSession(KEYS.policy, json).catch(() => undefined);
+    // Kept for the day the service cannot be reached; written only when it changed.
+    if (JSON.stringify(d.mail.getRoaming(KEYS.policy)) !== json)
+      await d.mail.setRoaming(KEYS.policy, p).catch(() => undefined);
     return p;
   } catch {
-    return DEFAULT_POLICY;
+    return fallbackPolicy(d);
   }
+}
+
+/** On send, when no decision could be made in time or at all: what the policy says then. */
+export function undecidedSend(d: Pick<HandlerDeps, "mail" | "failOpen">): SendCompletion {
+  return fallbackPolicy(d).failOpen
+    ? { allowEvent: true }
+    : { allowEvent: false, errorMessage: t(d.mail.lang(), "decision.service-unreachable.block") };
 }
 
 export function isInternalDomain(

@@ -11,7 +11,9 @@ import {
   onRecipientsChanged,
   onSend,
   type SendCompletion,
+  undecidedSend,
 } from "./handlers";
+import { buildFailOpen } from "./entraClient";
 import { officeMail, serviceToken } from "./office";
 import { serviceClient } from "./serviceClient";
 
@@ -23,6 +25,7 @@ function deps(): HandlerDeps {
     // With an Entra app in the build, calls carry Office's single sign-on token for it.
     service: serviceClient(__MAILTLS_PUBLIC_URL__, fetch, serviceToken),
     inspect: (b64) => inspectBase64(b64),
+    failOpen: buildFailOpen(),
   };
 }
 
@@ -60,22 +63,32 @@ function onMessageSendHandler(event: Event) {
       event.completed(options);
     }
   };
-  // Never leave a send stuck: whatever happens, answer within 4.5 seconds (fail open).
-  const guard = setTimeout(() => finish({ allowEvent: true }), 4500);
+  // Never leave a send stuck: whatever happens, answer within 4.5 seconds — as the policy says when
+  // no decision could be made (the last one received, or the build's default).
+  let d: HandlerDeps | undefined;
+  const undecided = () => {
+    try {
+      return toOffice(undecidedSend(d ?? deps()));
+    } catch {
+      return { allowEvent: true };
+    }
+  };
+  const guard = setTimeout(() => finish(undecided()), 4500);
   try {
-    onSend(deps()).then(
+    d = deps();
+    onSend(d).then(
       (c) => {
         clearTimeout(guard);
         finish(toOffice(c));
       },
       () => {
         clearTimeout(guard);
-        finish({ allowEvent: true });
+        finish(undecided());
       },
     );
   } catch {
     clearTimeout(guard);
-    finish({ allowEvent: true });
+    finish(undecided());
   }
 }
 

@@ -30,6 +30,9 @@ export interface Mail {
   infoBar(key: string, text: string, kind: InfoBarKind): Promise<void>;
   /** An info bar with a button that opens the task pane (insight message, Mailbox 1.10). */
   insight(key: string, text: string, actionText: string, commandId: string): Promise<void>;
+  /** A value this add-in keeps for the user across items and sessions (roamingSettings); never throws. */
+  getRoaming(key: string): unknown;
+  setRoaming(key: string, value: unknown): Promise<void>;
 }
 
 export function call<T>(fn: (cb: (r: Office.AsyncResult<T>) => void) => void): Promise<T> {
@@ -129,6 +132,19 @@ export function officeMail(): Mail {
               persistent: false,
             };
       await call<void>((cb) => item.notificationMessages.replaceAsync(key, message, cb));
+    },
+    getRoaming(key) {
+      try {
+        return Office.context.roamingSettings?.get(key);
+      } catch {
+        return undefined;
+      }
+    },
+    setRoaming(key, value) {
+      const rs = Office.context.roamingSettings;
+      if (!rs) return Promise.resolve();
+      rs.set(key, value);
+      return call<void>((cb) => rs.saveAsync(cb));
     },
     async insight(key, text, actionText, commandId) {
       await call<void>((cb) =>

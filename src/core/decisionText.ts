@@ -48,7 +48,8 @@ function reasonText(lang: Lang, r: Reason, suggestions: Suggestion[]): string | 
     case "unknown-grade":
       return t(lang, "decision.unknown-grade", { domains: list(lang, r.domains) });
     case "service-unreachable":
-      return t(lang, "decision.service-unreachable");
+      // Failing closed, the message must say that the check could not be made and why it stops.
+      return t(lang, r.action === "block" ? "decision.service-unreachable.block" : "decision.service-unreachable");
   }
 }
 

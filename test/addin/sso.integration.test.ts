@@ -4,46 +4,28 @@
  * handlers fail open as the policy says. The bundle runs in the same DOM-less vm context as
  * launchevent.integration.test.ts, against the local real mail servers.
  */
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ensurePagesBuilt } from "../helpers/browser";
 import { type EntraStandIn, startEntraStandIn } from "../helpers/entra";
 import { fixture } from "../helpers/fixtures";
-import { loadEventBundle } from "../helpers/eventBundle";
+import { buildEventBundle, loadEventBundle } from "../helpers/eventBundle";
 import type { FakeMailbox } from "../helpers/outlook";
 import { type RunningService, startService } from "../helpers/service";
 
 const CLIENT_ID = "0d2b5e3c-1111-4a4a-9b9b-123456789abc";
 const TENANT = "11111111-2222-3333-4444-555555555555";
-const ROOT = join(__dirname, "..", "..");
 
 let entra: EntraStandIn;
 let svc: RunningService;
 let ssoBundle: string;
 let plainBundle: string;
-let outDir: string;
 /** The Authorization header of each call the bundle made. */
 const seen: (string | undefined)[] = [];
 
 beforeAll(async () => {
   // The same webpack configuration as `npm run build`, with the Entra app named.
-  outDir = mkdtempSync(join(tmpdir(), "mailtls-sso-"));
-  execFileSync(
-    process.execPath,
-    [
-      join(ROOT, "node_modules/webpack/bin/webpack.js"),
-      "--config-name",
-      "launchevent",
-      "--mode",
-      "production",
-      "--output-path",
-      outDir,
-    ],
-    { cwd: ROOT, env: { ...process.env, MAILTLS_ENTRA_CLIENT_ID: CLIENT_ID }, stdio: "pipe" },
-  );
-  ssoBundle = readFileSync(join(outDir, "launchevent.js"), "utf8");
+  ssoBundle = buildEventBundle({ MAILTLS_ENTRA_CLIENT_ID: CLIENT_ID });
   plainBundle = readFileSync(join(ensurePagesBuilt(), "addin", "launchevent.js"), "utf8");
   entra = await startEntraStandIn(CLIENT_ID);
   svc = await startService({
@@ -55,7 +37,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await svc.close();
   entra.close();
-  rmSync(outDir, { recursive: true, force: true });
 });
 
 function load(bundle: string, box: FakeMailbox) {

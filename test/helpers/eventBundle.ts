@@ -1,3 +1,7 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createContext, runInContext } from "node:vm";
 import { type FakeMailbox, fakeOffice } from "./outlook";
 
@@ -36,4 +40,29 @@ export function loadEventBundle(bundle: string, box: FakeMailbox, o: LoadOptions
     );
   runInContext(bundle, context, { filename: "launchevent.js" });
   return outlook;
+}
+
+const ROOT = join(__dirname, "..", "..");
+
+/** The event bundle as `npm run build` makes it, with these build settings (MAILTLS_*) in the environment. */
+export function buildEventBundle(env: Record<string, string>): string {
+  const outDir = mkdtempSync(join(tmpdir(), "mailtls-bundle-"));
+  try {
+    execFileSync(
+      process.execPath,
+      [
+        join(ROOT, "node_modules/webpack/bin/webpack.js"),
+        "--config-name",
+        "launchevent",
+        "--mode",
+        "production",
+        "--output-path",
+        outDir,
+      ],
+      { cwd: ROOT, env: { ...process.env, ...env }, stdio: "pipe" },
+    );
+    return readFileSync(join(outDir, "launchevent.js"), "utf8");
+  } finally {
+    rmSync(outDir, { recursive: true, force: true });
+  }
 }

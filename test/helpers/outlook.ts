@@ -29,6 +29,8 @@ export interface FakeMailbox {
    * rejects with (13001: nobody signed in). Absent: this client has no SSO.
    */
   sso?: { token: () => Promise<string> } | { errorCode: number };
+  /** The add-in's roamingSettings when the draft opens (kept by Outlook across items); changed as it saves. */
+  roaming?: Map<string, unknown>;
 }
 
 export function fakeOffice(box: FakeMailbox) {
@@ -37,6 +39,7 @@ export function fakeOffice(box: FakeMailbox) {
     userEmail: box.user ?? "taro@ours.example",
     mailboxMinor: box.requirementSet ?? 15,
     faults: { attachments: box.failAttachments },
+    roaming: box.roaming,
   });
   // Nothing is associated yet, so filling the draft fires no handler.
   void sim.setRecipients("to", box.to);

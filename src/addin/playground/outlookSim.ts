@@ -134,6 +134,8 @@ export const LIMITS = {
   infoBars: 5,
   actionText: 30,
   sessionData: 50000,
+  /** roamingSettings: 32 KB for all of an add-in's settings, as JSON. */
+  roamingSettings: 32 * 1024,
   insightMinor: 10,
   /** What body.setAsync and setSelectedDataAsync accept (Outlook: 1,000,000 characters). */
   bodyChars: 1_000_000,
@@ -168,6 +170,11 @@ export interface SimOptions {
   associated?: ReadonlyMap<string, LaunchHandler>;
   /** Failures to play (the event handlers must cope): getAttachmentsAsync fails. */
   faults?: { attachments?: boolean };
+  /**
+   * The add-in's roamingSettings as they are when the simulation starts (Outlook keeps them per
+   * user and add-in across items and sessions); the simulation changes this map as the add-in saves.
+   */
+  roaming?: Map<string, unknown>;
 }
 
 export interface SimAttachmentView {
@@ -351,6 +358,33 @@ export function createOutlookSim(opts: SimOptions) {
   let pane: PaneState = { open: false, loads: 0 };
   let sending = false;
   let snapshot = takeSnapshot();
+  const roaming = opts.roaming ?? new Map<string, unknown>();
+  /** What set() changed; saveAsync makes it the stored state (Outlook saves nothing without it). */
+  const roamingDraft = new Map<string, unknown>(roaming);
+  const roamingSettings = {
+    get: (name: string): unknown => roamingDraft.get(name),
+    set(name: string, value: unknown) {
+      roamingDraft.set(name, JSON.parse(JSON.stringify(value)));
+    },
+    remove(name: string) {
+      roamingDraft.delete(name);
+    },
+    saveAsync(...rest: AsyncTail<void>) {
+      answer(rest, (ctx) => {
+        const size = JSON.stringify(Object.fromEntries(roamingDraft)).length;
+        if (size > LIMITS.roamingSettings)
+          return failed(
+            "SettingsExceedLimit",
+            `roamingSettings hold at most ${LIMITS.roamingSettings} characters.`,
+            9030,
+            ctx,
+          );
+        roaming.clear();
+        for (const [k, v] of roamingDraft) roaming.set(k, v);
+        return ok(undefined, ctx);
+      });
+    },
+  };
 
   function takeSnapshot(): SimSnapshot {
     return {
@@ -696,6 +730,7 @@ export function createOutlookSim(opts: SimOptions) {
       displayLanguage: opts.displayLanguage,
       contentLanguage: opts.displayLanguage,
       officeTheme: { ...THEMES[opts.theme ?? "light"] },
+      roamingSettings,
       requirements: {
         isSetSupported(name: string, version?: string): boolean {
           const v = parseVersion(version);
@@ -747,6 +782,8 @@ export function createOutlookSim(opts: SimOptions) {
     getSnapshot: () => snapshot,
     /** The current item's sessionData, as the add-in left it. */
     sessionData: (): ReadonlyMap<string, string> => state.session,
+    /** The add-in's saved roamingSettings. */
+    roamingSettings: (): ReadonlyMap<string, unknown> => roaming,
     subscribe(listener: () => void): () => void {
       listeners.add(listener);
       return () => void listeners.delete(listener);

@@ -16,12 +16,14 @@ import {
   type HandlerDeps,
   isInternalDomain,
   KEYS,
+  fallbackPolicy,
   policyOf,
   readJson,
   refreshFindings,
   refreshReports,
   type SendContext,
 } from "../handlers";
+import { buildFailOpen } from "../entraClient";
 import type { AttachmentInfo } from "../office";
 import type { ServiceClient } from "../serviceClient";
 import type { PaneMail } from "./officePane";
@@ -93,7 +95,10 @@ export function useCompose(
     reachable: true,
     policy: DEFAULT_POLICY,
   });
-  const deps: HandlerDeps = useMemo(() => ({ mail, service, inspect }), [mail, service, inspect]);
+  const deps: HandlerDeps = useMemo(
+    () => ({ mail, service, inspect, failOpen: buildFailOpen() }),
+    [mail, service, inspect],
+  );
   const generation = useRef(0);
   const pendingTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
@@ -101,7 +106,7 @@ export function useCompose(
     const mine = ++generation.current;
     clearTimeout(pendingTimer.current);
     const stale = () => mine !== generation.current;
-    const policy = await policyOf(deps, 3000).catch(() => DEFAULT_POLICY);
+    const policy = await policyOf(deps, 3000).catch(() => fallbackPolicy(deps));
     const [addresses, attachments, body] = await Promise.all([
       mail.recipientAddresses().catch(() => []),
       mail.attachments().catch(() => [] as AttachmentInfo[]),

@@ -34,6 +34,10 @@ export const composeCatalogue = {
     ja: "宛先の暗号化対応を確認するサービスに接続できませんでした。",
     en: "The service that checks recipients' encryption could not be reached.",
   },
+  "decision.service-unreachable.block": {
+    ja: "宛先の暗号化対応を確認できないため、組織のポリシーにより送信を止めました。後で送り直してください。",
+    en: "Recipients' encryption could not be checked, so your organization's policy stops this message. Try again later.",
+  },
   "decision.service-refused": {
     ja: "宛先の暗号化対応を確認するサービスにサインインできませんでした。管理者にお問い合わせください。",
     en: "The add-in could not sign in to the service that checks recipients' encryption. Please tell your administrator.",
