@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { daneText, mtaStsText, tlsRptText } from "../core/authText";
 import { InvalidDomain, type MailDomain, parseMailDomain } from "../core/domain";
 import { type Lang, langFromLocale, type MessageKey, t } from "../core/i18n";
+import { reasonText } from "../core/reasons";
 import type { DomainReport, MxReport } from "../core/verdict";
 import { ConfigError, engineFromEnv } from "../probe";
 import { type CliIO, UsageError } from "./io";
@@ -51,7 +52,10 @@ export function renderReport(r: DomainReport, lang: Lang): string {
     ...(r.mx.length ? r.mx.map((m) => mxLine(m, lang)) : ["  " + t(lang, "check.noMx")]),
   ];
   for (const line of [mtaStsText(lang, r), tlsRptText(lang, r)]) if (line) lines.push("  " + line);
-  if (r.reasons.length) lines.push("  " + t(lang, "check.reasons", { reasons: r.reasons.join(", ") }));
+  if (r.reasons.length) {
+    lines.push("  " + t(lang, "check.reasons", { reasons: "" }).trimEnd());
+    for (const code of r.reasons) lines.push(`    - ${reasonText(lang, code)} [${code}]`);
+  }
   lines.push("  " + t(lang, "check.timings", { ms: r.durationMs }));
   return lines.join("\n");
 }

@@ -19,6 +19,7 @@ import { type Lang, type MessageKey, t } from "../core/i18n";
 import { partnerRequest } from "../core/partnerRequest";
 import type { DomainReport } from "../core/verdict";
 import { GradeBadge } from "../ui/GradeBadge";
+import { Reasons } from "../ui/Reasons";
 import { ApiProblem, fetchReport } from "../ui/api";
 import { MxTable } from "../ui/MxTable";
 
@@ -43,7 +44,6 @@ const useStyles = makeStyles({
     border: `1px solid ${tokens.colorNeutralStroke1}`,
   },
   headline: { display: "flex", gap: "12px", alignItems: "center", flexWrap: "wrap" },
-  reasons: { fontFamily: tokens.fontFamilyMonospace },
 });
 
 type State =
@@ -163,11 +163,7 @@ export function CheckPage({ lang, onToggleLang }: { lang: Lang; onToggleLang(): 
             <Text data-testid="meaning">{t(lang, `grade.${state.report.grade}.meaning` as MessageKey)}</Text>
             {state.report.pending && <Text>{t(lang, "web.pending")}</Text>}
             {state.report.mx.length > 0 && <MxTable report={state.report} lang={lang} />}
-            {state.report.reasons.length > 0 && (
-              <Text className={s.reasons}>
-                {t(lang, "web.reasons")}: {state.report.reasons.join(", ")}
-              </Text>
-            )}
+            <Reasons reasons={state.report.reasons} lang={lang} />
             <Text size={200}>
               {t(lang, "web.checkedAt", {
                 at: new Date(state.report.checkedAt).toLocaleString(lang === "ja" ? "ja-JP" : "en-GB"),

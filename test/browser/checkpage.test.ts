@@ -54,6 +54,9 @@ describe("online TLS check page", () => {
     expect(await badge.getAttribute("data-grade")).toBe("no-tls");
     expect(await badge.textContent()).toBe("暗号化なし");
     expect(await page.getByTestId("meaning").textContent()).toContain("ダウンロードリンク");
+    // Why, in words (the code beside it, small).
+    const why = page.locator('[data-reason="mx-no-starttls:mx.notls.test"]');
+    expect(await why.textContent()).toContain("mx.notls.test は STARTTLS に対応していません");
     await page.getByRole("button", { name: "相手先への依頼文をコピー" }).click();
     await page.getByRole("status").waitFor();
     const copied = await page.evaluate(
@@ -65,6 +68,7 @@ describe("online TLS check page", () => {
     // The switch changes the language in place.
     await page.getByRole("button", { name: "表示言語を切り替える" }).click();
     expect(await page.locator("[data-grade]").textContent()).toBe("NO TLS");
+    expect(await why.textContent()).toContain("mx.notls.test does not offer STARTTLS");
     await context.close();
   });
 

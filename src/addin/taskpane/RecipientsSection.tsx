@@ -18,6 +18,7 @@ import type { DomainReport } from "../../core/verdict";
 import { fetchReport } from "../../ui/api";
 import { GradeBadge } from "../../ui/GradeBadge";
 import { MxList } from "../../ui/MxList";
+import { Reasons } from "../../ui/Reasons";
 import type { CompactReport } from "../handlers";
 import { serviceToken } from "../office";
 import { withToken } from "../serviceClient";
@@ -94,6 +95,7 @@ function DomainDetails({ lang, row, onReport }: DomainProps) {
             })}
           </Text>
           <MxList report={report} lang={lang} />
+          <Reasons reasons={report.reasons} lang={lang} size={200} />
         </>
       ) : null}
       <div className={s.actions}>
