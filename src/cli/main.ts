@@ -3,7 +3,7 @@ import { runCheck } from "./check";
 import { runInspect } from "./inspect";
 import { type CliIO, processIO, UsageError } from "./io";
 
-const USAGE = `usage: mailtls check [--json] [--timeout MS] DOMAIN_OR_ADDRESS... | mailtls inspect [--json] FILE...`;
+const USAGE = `usage: mailtls check [--format text|table|json|csv] [--json] [--timeout MS] [--concurrency N] [--from FILE|-] [DOMAIN_OR_ADDRESS...] | mailtls inspect [--json] FILE...`;
 
 type Command = (argv: string[], io: CliIO) => number | Promise<number>;
 

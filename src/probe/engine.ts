@@ -166,9 +166,13 @@ export class ProbeEngine {
         report.error ??= "deadline";
         break;
       }
-      const facts = await this.connections.run(() =>
-        this.perAddress.run(address, () =>
-          probeSmtp({
+      // Waiting for a connection slot (ours, in all and per address) does not spend the deadline.
+      const releaseAll = await deadline.hold(this.connections.acquire());
+      let facts;
+      try {
+        const releaseHere = await deadline.hold(this.perAddress.acquire(address));
+        try {
+          facts = await probeSmtp({
             host: t.host,
             address,
             port: this.config.smtpPort,
@@ -179,9 +183,13 @@ export class ProbeEngine {
             commandTimeoutMs: this.config.commandTimeoutMs,
             tlsTimeoutMs: this.config.tlsTimeoutMs,
             connector: this.connector,
-          }),
-        ),
-      );
+          });
+        } finally {
+          releaseHere();
+        }
+      } finally {
+        releaseAll();
+      }
       const { peerChain, ...rest } = facts;
       chain = peerChain;
       Object.assign(report, rest, { timings: { ...report.timings, ...facts.timings }, address });

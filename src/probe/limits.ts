@@ -4,14 +4,27 @@ export class Semaphore {
   private readonly waiting: Array<() => void> = [];
   constructor(private readonly size: number) {}
 
-  async run<T>(fn: () => Promise<T>): Promise<T> {
+  /** Waits for a place; the returned function gives it back (once). */
+  async acquire(): Promise<() => void> {
+    // A place given back goes straight to the first waiter (active stays counted).
     if (this.active >= this.size) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    this.active++;
+    else this.active++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active--;
+    };
+  }
+
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    const release = await this.acquire();
     try {
       return await fn();
     } finally {
-      this.active--;
-      this.waiting.shift()?.();
+      release();
     }
   }
 
@@ -25,25 +38,47 @@ export class KeyedSemaphore {
   private readonly byKey = new Map<string, Semaphore>();
   constructor(private readonly size: number) {}
 
-  async run<T>(key: string, fn: () => Promise<T>): Promise<T> {
+  async acquire(key: string): Promise<() => void> {
     let s = this.byKey.get(key);
     if (!s) this.byKey.set(key, (s = new Semaphore(this.size)));
+    const sem = s;
+    const release = await sem.acquire();
+    return () => {
+      release();
+      if (sem.idle && this.byKey.get(key) === sem) this.byKey.delete(key);
+    };
+  }
+
+  async run<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const release = await this.acquire(key);
     try {
-      return await s.run(fn);
+      return await fn();
     } finally {
-      if (s.idle) this.byKey.delete(key);
+      release();
     }
   }
 }
 
 /** What is left of a time budget; every step's timeout is capped by it. */
 export class Deadline {
-  private readonly end: number;
+  private end: number;
   constructor(
     ms: number,
     private readonly now: () => number = Date.now,
   ) {
     this.end = now() + ms;
+  }
+  /**
+   * Waits for `p` without spending the budget: time spent waiting for our own connection slots
+   * says nothing about the domain, so it is added back to the deadline.
+   */
+  async hold<T>(p: Promise<T>): Promise<T> {
+    const t0 = this.now();
+    try {
+      return await p;
+    } finally {
+      this.end += this.now() - t0;
+    }
   }
   remaining(): number {
     return Math.max(0, this.end - this.now());

@@ -52,6 +52,10 @@ describe("mailtls check against the local real servers", () => {
     expect(await main(["check", "good.test", "notls.test"], en)).toBe(0);
     expect(en.stdout).toContain("[TLS] good.test");
     expect(en.stdout).toContain("[NO TLS] notls.test");
+    // Why, in words, with the code for scripts and support.
+    expect(en.stdout).toContain(
+      "- mx.notls.test does not offer STARTTLS: mail reaches it unencrypted. [mx-no-starttls:mx.notls.test]",
+    );
     expect(en.stdout).toMatch(
       /MX 10 mx1\.good\.test .*STARTTLS offered.*TLSv1\.[23].*certificate trusted.*name matches/,
     );

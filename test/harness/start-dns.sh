@@ -135,6 +135,7 @@ server=/dane-bogus.test/$DNSSEC_AUTH_ADDR
 # SERVFAIL / REFUSED come from the tiny node responder (dnsmasq passes rcode through)
 # bulk.test: knot's unsigned zone with a wildcard MX (*.bulk.test -> mx1.good.test): any number of names, cheaply.
 server=/bulk.test/$DNSSEC_AUTH_ADDR
+server=/slowbulk.test/$DNSSEC_AUTH_ADDR
 server=/servfail.test/$RCODE_ADDR
 server=/refused.test/$RCODE_ADDR
 # upstream that never answers -> client-side timeout

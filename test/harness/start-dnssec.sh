@@ -91,6 +91,17 @@ cat >"$ZDIR/bulk.test.signed" <<EOF
 ns  IN A   $AUTH
 *   IN MX  10 mx1.good.test.
 EOF
+# slowbulk.test: the same, but its MX is 127.0.0.47, where a test or bench puts a latency proxy to
+# mx1.good.test (nothing listens there otherwise).
+cat >"$ZDIR/slowbulk.test.signed" <<EOF
+\$ORIGIN slowbulk.test.
+\$TTL 60
+@   IN SOA ns.slowbulk.test. hostmaster.slowbulk.test. 1 3600 600 86400 60
+@   IN NS  ns.slowbulk.test.
+ns  IN A   $AUTH
+mx  IN A   127.0.0.47
+*   IN MX  10 mx.slowbulk.test.
+EOF
 
 # ---- knot (authoritative, serves the pre-signed files as they are) ----------------------------
 rm -rf "$DIR/knot-db"; mkdir -p "$DIR/knot-db"
@@ -124,7 +135,7 @@ template:
     dnssec-signing: off
     semantic-checks: off
 zone:
-$(for z in "${ZONES[@]}" bulk.test; do echo "  - domain: $z"; done)
+$(for z in "${ZONES[@]}" bulk.test slowbulk.test; do echo "  - domain: $z"; done)
 EOF
 knotd -c "$DIR/knot.conf" -d >>"$DIR/knot.log" 2>&1
 

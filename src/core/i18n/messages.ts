@@ -76,6 +76,20 @@ const catalogue = {
   "check.error": { ja: "エラー: {error}", en: "error: {error}" },
   "check.timings": { ja: "所要 {ms} ms", en: "{ms} ms" },
   "check.reasons": { ja: "理由: {reasons}", en: "reasons: {reasons}" },
+  "check.col.domain": { ja: "ドメイン", en: "Domain" },
+  "check.col.grade": { ja: "判定", en: "Grade" },
+  "check.col.why": { ja: "主な理由", en: "Main reason" },
+  "check.progress": { ja: "{done}/{total} 件", en: "{done}/{total} names" },
+  "check.skipped": {
+    ja: "{line} 行目を飛ばしました: {input}（{why}）",
+    en: "skipped line {line}: {input} ({why})",
+  },
+  "check.skippedMore": { ja: "ほかに {n} 件を飛ばしました", en: "and {n} more skipped" },
+  "check.nothing": {
+    ja: "確認するドメインがありません（アドレスかドメインを 1 行に 1 つ、または CSV で）",
+    en: "nothing to check (give addresses or domains, one per line, or a CSV)",
+  },
+  "check.badList": { ja: "{file} を読めません: {why}", en: "cannot read {file}: {why}" },
   "check.noMx": { ja: "（MX なし）", en: "(no MX hosts)" },
   "web.title": { ja: "メールサーバー暗号化チェック", en: "Mail server encryption check" },
   "web.intro": {
