@@ -101,6 +101,9 @@ mx-host=refusetls.test,mx.refusetls.test,10
 host-record=mx.refusetls.test,127.0.0.46
 mx-host=stallhalf.test,mx.stalltls.test,10
 mx-host=stallhalf.test,mx1.good.test,20
+mx-host=v6only.test,mx.v6only.test,10
+host-record=mx.v6only.test,::1
+host-record=v6implicit.test,::1
 mx-host=connrefused.test,mx.connrefused.test,10
 host-record=mx.connrefused.test,127.0.0.36
 # a listener that must see no connection when private targets are refused

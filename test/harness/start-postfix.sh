@@ -13,7 +13,7 @@
 #   CERT KEY  PEM cert (ideally full chain) and key; required unless MODE=notls
 #   param=value  extra main.cf settings (applied last with postconf -e)
 #
-# Env: EXTRA_ADDRS (more addresses to listen on, space-separated; not with multiline)
+# Env: EXTRA_ADDRS (more addresses to listen on, space-separated, IPv6 ones too; not with multiline)
 #      POSTFIX_BASE (default: <script dir>/run/postfix); instance lives in
 #      $POSTFIX_BASE/NAME/{etc,spool,data,maillog}
 set -euo pipefail
@@ -144,6 +144,8 @@ fi
     echo "tlsproxy  unix  -       -       n       -       0       tlsproxy"
   else
     for a in $ADDR ${EXTRA_ADDRS:-}; do
+      # An IPv6 address is written in brackets: [::1]:smtp.
+      [[ $a == *:* && $a != \[* ]] && a="[$a]"
       echo "$a:smtp inet  n       -       n       -       -       smtpd"
     done
   fi
@@ -173,6 +175,10 @@ postlog   unix-dgram n  -       n       -       1       postlogd
 EOF
 } > "$CONF/master.cf"
 
+# Listening on an IPv6 address too: postfix must speak IPv6.
+if [[ " ${EXTRA_ADDRS:-} " == *:* ]]; then
+  postconf -c "$CONF" -e "inet_protocols = all" "mynetworks = 127.0.0.0/8 [::1]/128"
+fi
 for kv in "$@"; do postconf -c "$CONF" -e "$kv"; done
 
 # PITFALL: the postfix command sleeps ~1.5-2 s when main.cf/master.cf were

@@ -54,10 +54,18 @@ INSTANCES=(
 )
 # The bench instance answers for bench1..12.test, each MX on its own address (101-112).
 BENCH_ADDRS="$(seq -f '127.0.0.%g' 102 112 | tr '\n' ' ')"
+# mx1.good.test also listens on [::1]:25, for MX hosts with only AAAA records (v6only.test,
+# v6implicit.test). Loopback must have ::1: enabled here if the machine left it off.
+if ! ip -6 addr show dev lo 2>/dev/null | grep -q '::1/128'; then
+  sysctl -qw net.ipv6.conf.lo.disable_ipv6=0 2>/dev/null || true
+  ip -6 addr add ::1/128 dev lo 2>/dev/null || true
+fi
+ip -6 addr show dev lo 2>/dev/null | grep -q '::1/128' || { echo "up.sh: loopback has no ::1 (IPv6); the IPv6 probe tests need it" >&2; exit 1; }
 for line in "${INSTANCES[@]}"; do
   read -r name addr mode cb <<<"$line"
   export EXTRA_ADDRS=""
   [[ $name == mx.bench.test ]] && EXTRA_ADDRS=$BENCH_ADDRS
+  [[ $name == mx1.good.test ]] && EXTRA_ADDRS="::1"
   if [[ $mode == notls ]]; then
     "$HERE/start-postfix.sh" "$name" "$addr" notls &
   else

@@ -158,6 +158,35 @@ describe("private targets", () => {
   });
 });
 
+describe("IPv6", () => {
+  const v6 = { MAILTLS_ALLOW_PRIVATE: "127.0.0.0/8,::1/128" };
+
+  it("an MX host with only an AAAA record is probed over IPv6", async () => {
+    const r = await probe("v6only.test", v6);
+    expect(r.grade).toBe("tls");
+    expect(r.mx[0]).toMatchObject({
+      host: "mx.v6only.test",
+      addresses: ["::1"],
+      address: "::1",
+      starttls: true,
+    });
+    expect(r.mx[0].tls?.version).toMatch(/^TLSv1\.[23]$/);
+  });
+
+  it("an implicit MX from an AAAA record alone", async () => {
+    const r = await probe("v6implicit.test", v6);
+    expect(r.grade).toBe("tls");
+    expect(r.reasons).toContain("implicit-mx");
+    expect(r.mx[0]).toMatchObject({ host: "v6implicit.test", address: "::1" });
+  });
+
+  it("::1 is refused like 127.0.0.1 unless the operator allows it", async () => {
+    const r = await probe("v6only.test");
+    expect(r.grade).toBe("unknown");
+    expect(r.mx[0].error).toBe("private-address");
+  });
+});
+
 describe("hostile servers", () => {
   const servers: HostileServer[] = [];
   beforeAll(async () => {
