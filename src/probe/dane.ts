@@ -210,26 +210,38 @@ export function daneMatch(
 }
 
 /** The DANE facts for one MX host; `chain` comes later (after the handshake), so this is two steps. */
-export async function daneFacts(
-  host: string,
-  r: DnssecResolver,
-  timeoutMs: number,
-): Promise<(chain: Buffer[] | undefined, nameMatches: boolean) => MxDaneReport | undefined> {
+/**
+ * Compares a host's TLSA answer with the chain it presented; `needsIssuers` says whether anything
+ * above the server's own certificate is compared (DANE-TA records), which the probe then collects.
+ */
+export type DaneFinish = ((chain: Buffer[] | undefined, nameMatches: boolean) => MxDaneReport | undefined) & {
+  needsIssuers: boolean;
+};
+
+const finished = (
+  f: (chain: Buffer[] | undefined, nameMatches: boolean) => MxDaneReport | undefined,
+  needsIssuers = false,
+): DaneFinish => Object.assign(f, { needsIssuers });
+
+export async function daneFacts(host: string, r: DnssecResolver, timeoutMs: number): Promise<DaneFinish> {
   let answer: TlsaAnswer;
   try {
     answer = await lookupTlsa(host, r, timeoutMs);
   } catch (e) {
     const code = (e as { code?: string }).code === "dns-timeout" ? "dns-timeout" : "dns-error";
-    return () => ({ dnssec: false, records: [], matched: null, error: code });
+    return finished(() => ({ dnssec: false, records: [], matched: null, error: code }));
   }
   if (answer.rcode === "SERVFAIL")
-    return () => ({ dnssec: false, records: [], matched: null, error: "dnssec-bogus" });
-  if (answer.rcode !== "NOERROR" || answer.records.length === 0) return () => undefined;
+    return finished(() => ({ dnssec: false, records: [], matched: null, error: "dnssec-bogus" }));
+  if (answer.rcode !== "NOERROR" || answer.records.length === 0) return finished(() => undefined);
   const records = answer.records;
   // Records from an unsigned zone do not count (RFC 7672 §2.2): listed, but never matched.
-  return (chain, nameMatches) => ({
-    dnssec: answer.authentic,
-    records: records.slice(0, MAX_LISTED).map(formatTlsa),
-    matched: answer.authentic && chain ? daneMatch(records, chain, nameMatches) : null,
-  });
+  return finished(
+    (chain, nameMatches) => ({
+      dnssec: answer.authentic,
+      records: records.slice(0, MAX_LISTED).map(formatTlsa),
+      matched: answer.authentic && chain ? daneMatch(records, chain, nameMatches) : null,
+    }),
+    answer.authentic && records.some((rec) => rec.usage === 2),
+  );
 }

@@ -126,10 +126,16 @@ export class ProbeEngine {
     const t0 = this.now();
     // The TLSA question runs while the SMTP conversation does; its answer is compared afterwards.
     const resolver = this.config.dnssecResolver;
+    // The certificates above the server's own are collected only for DANE-TA records, or while
+    // the TLSA answer is not in yet (building them costs a third of a probe's CPU).
+    let needsIssuers = resolver !== undefined;
     const dane = resolver
-      ? daneFacts(t.host, resolver, deadline.step(this.config.dnsTimeoutMs)).catch(() => undefined)
+      ? daneFacts(t.host, resolver, deadline.step(this.config.dnsTimeoutMs)).then(
+          (f) => ((needsIssuers = f.needsIssuers), f),
+          () => ((needsIssuers = false), undefined),
+        )
       : undefined;
-    const report = await this.talkToMx(t, deadline, t0);
+    const report = await this.talkToMx(t, deadline, t0, () => needsIssuers);
     const finish = await dane;
     const facts = finish?.(report.chain, report.mx.tls?.certificate?.nameMatches ?? false);
     if (facts) report.mx.dane = facts;
@@ -140,6 +146,7 @@ export class ProbeEngine {
     t: MxTarget,
     deadline: Deadline,
     t0: number,
+    needsIssuers: () => boolean,
   ): Promise<{ mx: MxReport; chain?: Buffer[] }> {
     const { addresses, error } = await this.addresses(t.host, deadline);
     const report: MxReport = {
@@ -183,6 +190,7 @@ export class ProbeEngine {
             commandTimeoutMs: this.config.commandTimeoutMs,
             tlsTimeoutMs: this.config.tlsTimeoutMs,
             connector: this.connector,
+            needsIssuers,
           });
         } finally {
           releaseHere();

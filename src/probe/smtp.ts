@@ -1,7 +1,10 @@
+import type { X509Certificate } from "node:crypto";
 import { connect as netConnect, isIP, type Socket } from "node:net";
 import {
   checkServerIdentity,
   connect as tlsConnect,
+  createSecureContext,
+  type SecureContext,
   type DetailedPeerCertificate,
   type PeerCertificate,
   type TLSSocket,
@@ -176,6 +179,8 @@ export interface SmtpProbeOptions {
   commandTimeoutMs: number;
   tlsTimeoutMs: number;
   connector: Connector;
+  /** Whether DANE will compare certificates above the server's own (asked after the handshake). */
+  needsIssuers?: () => boolean;
 }
 
 /** The parts of an MxReport one conversation with one address fills in. */
@@ -209,8 +214,36 @@ function certName(c: Record<string, string | string[]> | undefined): string {
   );
 }
 
-function describeTls(sock: TLSSocket, host: string): TlsReport {
-  const cert = sock.getPeerCertificate(true) as PeerCertificate;
+/** "C=JP\nO=Example\nCN=mx.example.jp" (X509Certificate's form) as getPeerCertificate's object. */
+function nameObject(dn: string | undefined): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const line of (dn ?? "").split("\n")) {
+    const eq = line.indexOf("=");
+    if (eq <= 0) continue;
+    const k = line.slice(0, eq);
+    const v = line.slice(eq + 1);
+    const prev = out[k];
+    out[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
+  }
+  return out;
+}
+
+/**
+ * The certificate facts from the server's own certificate. X509Certificate parses lazily, while
+ * getPeerCertificate builds every field of every certificate in the chain: used only when DANE
+ * needs the issuers.
+ */
+function leafOf(x509: X509Certificate): PeerCertificate {
+  return {
+    subject: nameObject(x509.subject),
+    issuer: nameObject(x509.issuer),
+    subjectaltname: x509.subjectAltName ?? "",
+    valid_from: x509.validFrom,
+    valid_to: x509.validTo,
+  } as unknown as PeerCertificate;
+}
+
+function describeTls(sock: TLSSocket, host: string, cert: PeerCertificate | undefined): TlsReport {
   const report: TlsReport = {
     version: sock.getProtocol() ?? "unknown",
     cipher: sock.getCipher()?.name ?? "unknown",
@@ -236,6 +269,16 @@ function describeTls(sock: TLSSocket, host: string): TlsReport {
   return report;
 }
 
+/**
+ * One TLS context for every probe: building one per connection (and loading the CA store into it)
+ * cost as much as the rest of the handshake. Legacy versions are accepted so that they can be
+ * reported (and graded) rather than hidden.
+ */
+let probeContext: SecureContext | undefined;
+function context(): SecureContext {
+  return (probeContext ??= createSecureContext({ minVersion: "TLSv1", ciphers: "DEFAULT:@SECLEVEL=0" }));
+}
+
 function startTls(socket: Socket, host: string, timeoutMs: number): Promise<TLSSocket> {
   return new Promise((resolve, reject) => {
     const tls = tlsConnect({
@@ -243,9 +286,7 @@ function startTls(socket: Socket, host: string, timeoutMs: number): Promise<TLSS
       // SNI carries names only, never addresses.
       servername: isIP(host) ? undefined : host,
       rejectUnauthorized: false,
-      // Accept legacy servers so their version can be reported (and graded) rather than hidden.
-      minVersion: "TLSv1",
-      ciphers: "DEFAULT:@SECLEVEL=0",
+      secureContext: context(),
     });
     const timer = setTimeout(() => {
       tls.destroy();
@@ -339,8 +380,16 @@ export async function probeSmtp(o: SmtpProbeOptions): Promise<SmtpFacts> {
     reader.detach();
     tls = await startTls(socket, o.host, o.deadline.step(o.tlsTimeoutMs));
     facts.timings.tlsMs = since(t0);
-    facts.tls = describeTls(tls, o.host);
-    facts.peerChain = presentedChain(tls.getPeerCertificate(true) as DetailedPeerCertificate);
+    if (o.needsIssuers?.() ?? true) {
+      // Asked once: the detailed chain is costly to build.
+      const cert = tls.getPeerCertificate(true);
+      facts.tls = describeTls(tls, o.host, cert);
+      facts.peerChain = presentedChain(cert);
+    } else {
+      const x509 = tls.getPeerX509Certificate();
+      facts.tls = describeTls(tls, o.host, x509 && leafOf(x509));
+      facts.peerChain = x509 ? [x509.raw] : undefined;
+    }
     tls.write("QUIT\r\n");
     return facts;
   } catch (e) {

@@ -42,6 +42,9 @@ function certFor(name: string): { key: Buffer; cert: Buffer } {
     join(PKI, "ca.crt"),
     "-CAkey",
     join(PKI, "ca.key"),
+    // The serial file in the temporary directory, not beside the committed CA.
+    "-CAserial",
+    join(dir, "ca.srl"),
     "-CAcreateserial",
     "-days",
     "2",
