@@ -49,7 +49,10 @@ function reasonText(lang: Lang, r: Reason, suggestions: Suggestion[]): string | 
       return t(lang, "decision.unknown-grade", { domains: list(lang, r.domains) });
     case "service-unreachable":
       // Failing closed, the message must say that the check could not be made and why it stops.
-      return t(lang, r.action === "block" ? "decision.service-unreachable.block" : "decision.service-unreachable");
+      return t(
+        lang,
+        r.action === "block" ? "decision.service-unreachable.block" : "decision.service-unreachable",
+      );
   }
 }
 

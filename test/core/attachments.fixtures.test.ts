@@ -56,7 +56,9 @@ const expected: Record<string, [format: string, passwordProtected: boolean | nul
 
 describe("attachment fixtures made by real tools", () => {
   it("has an expectation for every fixture file and a file for every expectation", () => {
-    expect(readdirSync(FIXTURES).sort()).toEqual(Object.keys(expected).sort());
+    // (Subfolders such as messy/ have their own tests.)
+    const files = readdirSync(FIXTURES, { withFileTypes: true }).filter((f) => f.isFile());
+    expect(files.map((f) => f.name).sort()).toEqual(Object.keys(expected).sort());
   });
 
   describe.each(Object.entries(expected))("%s", (file, [format, passwordProtected, method]) => {

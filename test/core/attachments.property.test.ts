@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { readdirSync } from "node:fs";
+import { join } from "node:path";
 import { type ByteSource, bytesSource, inspectBase64, inspectSource } from "../../src/core/attachments";
 import { FIXTURES, fixture, toBase64 } from "../helpers/fixtures";
 
@@ -45,7 +46,15 @@ function wellFormed(r: ReturnType<typeof inspectSource>): void {
 // plus a few passes over the input.
 const boundFor = (size: number) => 64 * 1024 * 1024 + 16 * size + 1024 * 1024;
 
-const seeds = readdirSync(FIXTURES).map((f) => fixture(f));
+// The fixtures of make-fixtures.sh and make-messy-fixtures.sh (self-extracting archives, damaged PDFs …).
+const seeds = [
+  ...readdirSync(FIXTURES, { withFileTypes: true })
+    .filter((f) => f.isFile())
+    .map((f) => fixture(f.name)),
+  ...readdirSync(join(FIXTURES, "messy"), { withFileTypes: true })
+    .filter((f) => f.isFile())
+    .map((f) => fixture(join("messy", f.name))),
+];
 
 // Magic numbers, so random inputs reach every format's parser rather than stopping at "other".
 const magics = [

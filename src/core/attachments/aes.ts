@@ -57,7 +57,7 @@ function expandKey(s: Uint8Array, key: Uint8Array): Int32Array {
 export function aes128CbcEncrypt(key: Uint8Array, iv: Uint8Array, data: Uint8Array): Uint8Array {
   if (key.length !== 16 || iv.length !== 16 || data.length % 16 !== 0)
     throw new RangeError("AES-128-CBC needs a 16-byte key and IV and whole 16-byte blocks");
-  const s = sbox ?? init();
+  const s = sbox || init();
   const rk = expandKey(s, key);
   const out = new Uint8Array(data.length);
   const word = (b: Uint8Array, at: number) =>

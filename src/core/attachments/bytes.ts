@@ -93,3 +93,18 @@ export function concat(parts: readonly Uint8Array[]): Uint8Array {
   }
   return out;
 }
+
+let crcTable: number[] | undefined;
+
+/** CRC-32 (IEEE), as 7z's start header and RAR's block headers use it to protect themselves. */
+export function crc32(b: Uint8Array): number {
+  const t = (crcTable =
+    crcTable ||
+    Array.from({ length: 256 }, (_, n) => {
+      for (let k = 0; k < 8; k++) n = n & 1 ? 0xedb88320 ^ (n >>> 1) : n >>> 1;
+      return n;
+    }));
+  let c = -1;
+  for (let i = 0; i < b.length; i++) c = t[(c ^ b[i]) & 255] ^ (c >>> 8);
+  return (c ^ -1) >>> 0;
+}

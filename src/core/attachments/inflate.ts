@@ -58,7 +58,7 @@ function buildCode(lengths: ArrayLike<number>): Code {
 let fixed: [Code, Code] | undefined;
 function fixedCodes(): [Code, Code] {
   const lengths = Array.from({ length: 288 }, (_, i) => (i < 144 ? 8 : i < 256 ? 9 : i < 280 ? 7 : 8));
-  return (fixed ??= [buildCode(lengths), buildCode(new Array<number>(30).fill(5))]);
+  return (fixed = fixed || [buildCode(lengths), buildCode(new Array<number>(30).fill(5))]);
 }
 
 export function inflateCapped(

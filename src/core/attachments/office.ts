@@ -41,7 +41,7 @@ function word(cfb: CompoundFile): InspectionResult | undefined {
 
 /** Excel 97-2003: a FILEPASS record at the start of the workbook globals. */
 function excel(cfb: CompoundFile): InspectionResult | undefined {
-  const s = cfb.find("Workbook") ?? cfb.find("Book");
+  const s = cfb.find("Workbook") || cfb.find("Book");
   if (!s) return undefined;
   const b = cfb.read(s, 64 * 1024);
   for (let at = 0; at + 4 <= b.length;) {
@@ -84,7 +84,7 @@ export function inspectCompoundFile(src: ByteSource, ctx: InspectContext): Inspe
     throw e;
   }
   try {
-    return encryptedPackage(cfb) ?? word(cfb) ?? excel(cfb) ?? powerpoint(cfb) ?? plainResult("ole");
+    return encryptedPackage(cfb) || word(cfb) || excel(cfb) || powerpoint(cfb) || plainResult("ole");
   } catch (e) {
     if (e instanceof Malformed) return unreadable("ole", `damaged compound file: ${e.message}`);
     throw e;

@@ -8,6 +8,9 @@ import type { InspectionResult } from "./types";
 
 const STARTXREF = asciiBytes("startxref");
 const TRAILER = asciiBytes("trailer");
+const ENCRYPT = asciiBytes("/Encrypt");
+const XREF = asciiBytes("/XRef");
+const DICT = asciiBytes("<<");
 const WINDOW = 64 * 1024;
 const MAX_SECTIONS = 32;
 
@@ -97,7 +100,7 @@ function streamSection(src: ByteSource, at: number, ctx: InspectContext): XrefSe
   const obj = parsePdfValue(head);
   if (obj.t !== "dict" || name(get(obj, "Type")) !== "XRef" || obj.streamAt === undefined)
     throw new Malformed("startxref points at neither a table nor an xref stream");
-  const length = num(get(obj, "Length")) ?? 0;
+  const length = num(get(obj, "Length")) || 0;
   if (length > ctx.limits.maxDirectoryBytes) throw new Malformed("xref stream too large");
   const dataAt = at + obj.streamAt;
   const filter = name(get(obj, "Filter"));
@@ -112,15 +115,15 @@ function streamSection(src: ByteSource, at: number, ctx: InspectContext): XrefSe
   } else if (filter === undefined) data = src.read(dataAt, length);
   else throw new Malformed(`xref stream filter ${filter}`);
   const w = get(obj, "W");
-  const widths = w && w.t === "arr" ? w.v.map((x) => num(x) ?? 0) : [];
+  const widths = w && w.t === "arr" ? w.v.map((x) => num(x) || 0) : [];
   if (widths.length !== 3 || widths.some((x) => x < 0 || x > 8)) throw new Malformed("bad xref stream /W");
   const rowLen = widths[0] + widths[1] + widths[2];
   const parms = get(obj, "DecodeParms");
-  const predictor = num(get(parms, "Predictor")) ?? 1;
-  if (predictor >= 10) data = unpredict(data, num(get(parms, "Columns")) ?? rowLen);
+  const predictor = num(get(parms, "Predictor")) || 1;
+  if (predictor >= 10) data = unpredict(data, num(get(parms, "Columns")) || rowLen);
   const index = get(obj, "Index");
   const ranges =
-    index && index.t === "arr" ? index.v.map((x) => num(x) ?? 0) : [0, num(get(obj, "Size")) ?? 0];
+    index && index.t === "arr" ? index.v.map((x) => num(x) || 0) : [0, num(get(obj, "Size")) || 0];
   const field = (row: number, k: number): number => {
     let v = 0;
     let p = row * rowLen + widths.slice(0, k).reduce((a, b) => a + b, 0);
@@ -151,38 +154,99 @@ function section(src: ByteSource, at: number, ctx: InspectContext): XrefSection 
   return ascii(start, 0, 4) === "xref" ? classicSection(src, at, ctx) : streamSection(src, at, ctx);
 }
 
-/** The encryption dictionary, inline in the trailer or as an object found through the xref chain. */
+/**
+ * Searches the file from its end (the newest revision comes last) for `sig`, at most maxDirectoryBytes
+ * of it, and returns the first `test(position)` that is not undefined; 64 tries at most. This is how
+ * readers rebuild a damaged cross-reference table.
+ */
+function findBack<T>(
+  src: ByteSource,
+  sig: number[],
+  ctx: InspectContext,
+  test: (at: number) => T | undefined,
+): T | undefined {
+  let tries = 0;
+  const stop = Math.max(0, src.size - ctx.limits.maxDirectoryBytes);
+  for (let end = src.size; end > stop; end -= WINDOW) {
+    const from = Math.max(stop, end - WINDOW);
+    const w = src.read(from, end - from + sig.length);
+    for (let i = lastIndexOf(w, sig, end - from - 1); i >= 0; i = lastIndexOf(w, sig, i - 1)) {
+      const v = test(from + i);
+      if (v !== undefined || ++tries > 64) return v;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The trailer dictionary (classic, or an xref stream's) around the `/Encrypt` at `at`: the nearest `<<`
+ * before it that opens a dictionary with /Encrypt and /Size (which every trailer has).
+ */
+function trailerAround(src: ByteSource, at: number): PdfValue | undefined {
+  const from = Math.max(0, at - 4096);
+  const b = src.read(from, at - from + 4096);
+  for (let k = at - from, n = 0; n < 32 && (k = lastIndexOf(b, DICT, k - 1)) >= 0; n++) {
+    try {
+      const d = parsePdfValue(b, k);
+      if (get(d, "Encrypt") && get(d, "Size")) return d;
+    } catch {
+      // a dictionary cut by the window, or not one at all: try the next `<<`
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The encryption dictionary, inline in the trailer or the object `n g obj` the reference names: where
+ * the cross-reference data says, else (shifted or damaged offsets) wherever the file has it, as
+ * readers look for it. Undefined when there is no such dictionary.
+ */
 function encryptDictionary(
   src: ByteSource,
   sections: XrefSection[],
-  ref: PdfValue,
+  ref: PdfValue | undefined,
   ctx: InspectContext,
-): PdfValue {
-  if (ref.t === "dict") return ref;
-  if (ref.t !== "ref") throw new Malformed("bad /Encrypt entry");
+): PdfValue | undefined {
+  if (!ref || ref.t !== "ref") return ref && ref.t === "dict" ? ref : undefined;
+  const header = new RegExp(`^\\D\\s*${ref.n}\\s+${ref.g}\\s+obj`);
+  // The object whose number starts one byte after `at`, if it is that object and a dictionary.
+  const objectAt = (at: number): PdfValue | undefined => {
+    const b = src.read(at, Math.min(WINDOW, ctx.limits.maxDirectoryBytes));
+    try {
+      const v = header.test(ascii(b, 0, 40)) ? parsePdfValue(b, 1) : undefined;
+      return v && v.t === "dict" ? v : undefined;
+    } catch {
+      return undefined;
+    }
+  };
   for (const s of sections) {
     const at = s.offsetOf(ref.n);
-    if (at !== undefined) return parsePdfValue(src.read(at, Math.min(WINDOW, ctx.limits.maxDirectoryBytes)));
+    if (at !== undefined) {
+      const v = objectAt(at - 1);
+      if (v) return v;
+      break;
+    }
   }
-  throw new Malformed(`encryption dictionary ${ref.n} ${ref.g} R not found`);
+  return findBack(src, asciiBytes(`${ref.n} ${ref.g} obj`), ctx, (at) => objectAt(at - 1));
 }
 
 function methodOf(enc: PdfValue): string {
-  const v = num(get(enc, "V")) ?? 0;
+  const v = num(get(enc, "V")) || 0;
   if (v >= 5) return "pdf-aes-256";
   if (v === 4) {
-    const cfName = name(get(enc, "StmF")) ?? "StdCF";
+    const cfName = name(get(enc, "StmF")) || "StdCF";
     const cfm = name(get(get(get(enc, "CF"), cfName), "CFM"));
     return cfm === "AESV2" ? "pdf-aes-128" : "pdf-rc4-128";
   }
-  const bits = num(get(enc, "Length")) ?? 40;
+  const bits = num(get(enc, "Length")) || 40;
   return v === 1 || bits <= 40 ? "pdf-rc4-40" : "pdf-rc4-128";
 }
 
 export function inspectPdf(src: ByteSource, ctx: InspectContext): InspectionResult {
-  let sections: XrefSection[];
+  const sections: XrefSection[] = [];
+  let trailer: PdfValue | undefined;
+  let recovered = "";
   try {
-    sections = [];
     let at: number | undefined = startXref(src);
     const seen = new Set<number>();
     // Incremental updates chain sections through /Prev; the newest trailer comes first.
@@ -193,32 +257,59 @@ export function inspectPdf(src: ByteSource, ctx: InspectContext): InspectionResu
       if (get(s.trailer, "Encrypt")) break;
       at = num(get(s.trailer, "Prev"));
     }
-  } catch (e) {
-    if (e instanceof Malformed) return unreadable("pdf", `damaged PDF: ${e.message}`);
-    throw e;
-  }
-  const withEncrypt = sections.find((s) => get(s.trailer, "Encrypt"));
-  if (!withEncrypt) return plainResult("pdf");
-  let enc: PdfValue;
-  try {
-    enc = encryptDictionary(src, sections, get(withEncrypt.trailer, "Encrypt") as PdfValue, ctx);
+    const s = sections.find((x) => get(x.trailer, "Encrypt"));
+    if (!s) return plainResult("pdf");
+    trailer = s.trailer;
   } catch (e) {
     if (!(e instanceof Malformed)) throw e;
-    return protectedResult(
-      "pdf",
-      "pdf-encrypted",
-      `encrypted PDF; its parameters could not be read (${e.message})`,
-    );
+    // A damaged or shifted startxref or xref table, which readers recover from by scanning the
+    // file: so do we, for the newest trailer with /Encrypt (an encrypted file must have one).
+    recovered = "damaged cross-reference data, recovered; ";
+    trailer = findBack(src, ENCRYPT, ctx, (at) => trailerAround(src, at));
+    if (!trailer)
+      return findBack(src, TRAILER, ctx, () => 1) || findBack(src, XREF, ctx, () => 1)
+        ? plainResult("pdf", `${recovered}not encrypted`)
+        : unreadable("pdf", `damaged PDF: ${e.message}`);
   }
+  const r = judge(src, sections, trailer, ctx);
+  r.detail = recovered + r.detail;
+  return r;
+}
+
+function judge(
+  src: ByteSource,
+  sections: XrefSection[],
+  trailer: PdfValue,
+  ctx: InspectContext,
+): InspectionResult {
+  const enc = encryptDictionary(src, sections, get(trailer, "Encrypt"), ctx);
+  // Readers open a file whose /Encrypt leads nowhere without asking for a password (pdf.js, for one,
+  // then ignores /Encrypt): it is not password-protected.
+  if (!enc)
+    return plainResult("pdf", "encryption dictionary missing or unreadable: opens without a password");
   const filter = name(get(enc, "Filter"));
   if (filter !== "Standard")
     return protectedResult(
       "pdf",
       "pdf-certificate",
-      `encrypted PDF with the ${filter ?? "unknown"} security handler`,
+      `encrypted PDF with the ${filter || "unknown"} security handler`,
     );
-  const method = methodOf(enc);
-  const id = get(withEncrypt.trailer, "ID");
+  // Crypt filters (V 4 and 5): Acrobat's "encrypt only file attachments" leaves streams and strings
+  // to /Identity and encrypts embedded files through /EFF. The document opens without a password,
+  // but its attachments need one, and a recipient's scanner cannot look into them: the password
+  // travels separately and the content goes unchecked, which is the PPAP problem. So it is protected,
+  // under a method of its own (pdf-attachments-encrypted), so that a policy or a script can tell it
+  // from a PDF that needs a password to open. With an empty user password the attachments open
+  // freely too, and the check below makes it `restricted` like any PDF that opens without one.
+  // Absent /StmF and /StrF mean /Identity (ISO 32000-1, 7.6.5); an absent /EFF means /StmF's filter.
+  const cf = (k: string) => name(get(enc, k)) || "Identity";
+  const attachmentsOnly =
+    (num(get(enc, "V")) || 0) > 3 &&
+    cf("StmF") + cf("StrF") === "IdentityIdentity" &&
+    cf("EFF") !== "Identity";
+  const method = attachmentsOnly ? "pdf-attachments-encrypted" : methodOf(enc);
+  const id = get(trailer, "ID");
+  const em = get(enc, "EncryptMetadata");
   const O = str(get(enc, "O"));
   const U = str(get(enc, "U"));
   const R = num(get(enc, "R"));
@@ -231,10 +322,9 @@ export function inspectPdf(src: ByteSource, ctx: InspectContext): InspectionResu
       O,
       U,
       P,
-      keyLengthBits: num(get(enc, "Length")) ?? 40,
-      id0: (id && id.t === "arr" ? str(id.v[0]) : undefined) ?? new Uint8Array(0),
-      encryptMetadata:
-        get(enc, "EncryptMetadata")?.t !== "bool" || (get(enc, "EncryptMetadata") as { v: boolean }).v,
+      keyLengthBits: num(get(enc, "Length")) || 40,
+      id0: (id && id.t === "arr" && str(id.v[0])) || new Uint8Array(0),
+      encryptMetadata: !em || em.t !== "bool" || em.v,
     });
     if (free)
       return {
@@ -243,7 +333,13 @@ export function inspectPdf(src: ByteSource, ctx: InspectContext): InspectionResu
         method: "restricted",
         detail: `opens without a password; an owner password restricts printing or editing (${method})`,
       };
-    return protectedResult("pdf", method, "PDF that needs a password to open");
+    return protectedResult(
+      "pdf",
+      method,
+      attachmentsOnly
+        ? "opens without a password, but its embedded files need one"
+        : "PDF that needs a password to open",
+    );
   } catch {
     return protectedResult("pdf", method, `encrypted PDF with security revision ${R}`);
   }

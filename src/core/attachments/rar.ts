@@ -28,11 +28,22 @@ function inspectRar4(src: ByteSource): InspectionResult {
     if (type === 0x7b) return plainResult("rar", `${files} files, none encrypted`);
     at += headSize + addSize;
   }
-  return files > 0 ? unreadable("rar", "truncated RAR archive") : unreadable("rar", "no RAR file headers");
+  return ended(src, at, files);
+}
+
+/**
+ * Out of blocks without an end-of-archive block (WinRAR's `-en` leaves it out, and some tools never
+ * write one): when the last block ends exactly at the end of the file, every header was read and
+ * the answer stands; otherwise the archive is cut and what is missing is unknown.
+ */
+function ended(src: ByteSource, at: number, files: number): InspectionResult {
+  return files > 0 && at === src.size
+    ? plainResult("rar", `${files} files, none encrypted (no end-of-archive block)`)
+    : unreadable("rar", files > 0 ? "truncated RAR archive" : "no RAR file headers");
 }
 
 /** RAR 5 variable-length integer: 7 bits a byte, high bit set on all but the last. */
-function vint(b: Uint8Array, at: number): [number, number] {
+export function vint(b: Uint8Array, at: number): [number, number] {
   let value = 0;
   for (let i = 0; i < 10; i++) {
     if (at + i >= b.length) throw new Malformed("RAR header ends early");
@@ -75,7 +86,7 @@ function inspectRar5(src: ByteSource): InspectionResult {
     if (type === 5) return plainResult("rar", `${files} files, none encrypted`);
     at += 4 + bodyAt + headerSize + dataSize;
   }
-  return files > 0 ? unreadable("rar", "truncated RAR archive") : unreadable("rar", "no RAR file headers");
+  return ended(src, at, files);
 }
 
 export function inspectRar(src: ByteSource): InspectionResult {

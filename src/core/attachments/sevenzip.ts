@@ -1,6 +1,7 @@
 import { Malformed, startsWith, u64 } from "./bytes";
 import { type InspectContext, plainResult, protectedResult, unreadable } from "./context";
-import { lzmaDecode } from "./lzma";
+import { inflateCapped } from "./inflate";
+import { lzma2Decode, lzmaDecode } from "./lzma";
 import type { ByteSource } from "./source";
 import type { InspectionResult } from "./types";
 
@@ -133,17 +134,46 @@ function readStreamsInfo(r: Reader): StreamsInfo {
   return info;
 }
 
-/** Decompresses an LZMA-packed header (the usual case); other header coders are not supported. */
+/** Names of the coders a 7z header may be packed with, for the detail when we cannot unpack it. */
+const CODERS: Record<string, string> = {
+  "00": "Copy",
+  "21": "LZMA2",
+  [LZMA_ID]: "LZMA",
+  "040108": "Deflate",
+  "040109": "Deflate64",
+  "040202": "BZip2",
+  "030401": "PPMd",
+  "03030103": "BCJ",
+  "0303011b": "BCJ2",
+};
+
+/**
+ * Unpacks the packed header: LZMA (7-Zip), LZMA2 (py7zr, bsdtar), Deflate or Copy, a single coder;
+ * anything else (BZip2, PPMd, filter chains) is Unsupported, with the coders named.
+ */
 function unpackHeader(src: ByteSource, info: StreamsInfo, ctx: InspectContext): Uint8Array {
   const folder = info.folders[0];
-  if (!folder || folder.coders.length !== 1 || folder.coders[0] !== LZMA_ID)
-    throw new Unsupported(`header packed with ${folder?.coders.join("+") ?? "nothing"}`);
-  const outSize = folder.unpackSizes[0];
-  const inSize = info.packSizes[0] ?? 0;
+  const coders = folder ? folder.coders : [];
+  const id = coders.length === 1 ? coders[0] : "";
+  const outSize = folder ? folder.unpackSizes[0] : 0;
+  const inSize = info.packSizes[0] || 0;
   if (outSize > ctx.limits.maxDirectoryBytes || inSize > ctx.limits.maxDirectoryBytes)
     throw new Unsupported(`header of ${outSize} bytes is over the limit`);
   const packed = src.read(32 + info.packPos, inSize);
-  const out = lzmaDecode(folder.props[0], packed, outSize);
+  const out =
+    id === "00"
+      ? packed
+      : id === LZMA_ID
+        ? lzmaDecode(folder.props[0], packed, outSize)
+        : id === "21"
+          ? lzma2Decode(packed, outSize)
+          : id === "040108"
+            ? inflateCapped((o, n) => packed.subarray(o, o + n), inSize, outSize).out
+            : undefined;
+  if (!out)
+    throw new Unsupported(
+      `packed with ${coders.map((c) => CODERS[c] || `coder ${c}`).join(" + ") || "nothing"}, which is not supported`,
+    );
   if (out.length !== outSize) throw new Malformed("7z header is shorter than declared");
   return out;
 }

@@ -35,7 +35,7 @@ function encryptionOf(flags: number, method: number, extra: Uint8Array): string 
   if (method === METHOD_AES) {
     const aes = findExtra(extra, EXTRA_WINZIP_AES);
     const strength = aes && aes.length >= 5 ? aes[4] : 0;
-    return ({ 1: "aes-128", 2: "aes-192", 3: "aes-256" } as Record<number, string>)[strength] ?? "aes";
+    return ({ 1: "aes-128", 2: "aes-192", 3: "aes-256" } as Record<number, string>)[strength] || "aes";
   }
   if (flags & (FLAG_STRONG | FLAG_CD_ENCRYPTED)) return "zip-strong";
   if (flags & FLAG_ENCRYPTED) return "zipcrypto";
@@ -302,21 +302,28 @@ function findNested(src: ByteSource, entries: ZipEntry[], ctx: InspectContext): 
         format: "zip",
         passwordProtected: true,
         method: "nested",
-        detail: `contains ${e.name}, which is protected (${inner.method ?? inner.format})`,
+        detail: `contains ${e.name}, which is protected (${inner.method || inner.format})`,
       };
     }
   }
   return undefined;
 }
 
-export function inspectZip(src: ByteSource, ctx: InspectContext): InspectionResult {
+/**
+ * `prefixed`: the file does not start like a ZIP, and is one only if an end record at its end leads
+ * to central directory entries (a self-extracting or otherwise prefixed archive); else "other".
+ */
+export function inspectZip(src: ByteSource, ctx: InspectContext, prefixed?: boolean): InspectionResult {
   let dir: Directory | undefined;
   try {
     dir = readCentralDirectory(src, ctx);
   } catch (e) {
+    // (A Base64Error goes on up: the caller then decodes the text cleaned.)
+    if (!(e instanceof LimitReached || e instanceof Malformed)) throw e;
+    if (prefixed) return plainResult("other");
     if (e instanceof LimitReached) return unreadable("zip", `too large to read: ${e.message}`);
-    if (!(e instanceof Malformed)) throw e;
   }
+  if (prefixed && !(dir && dir.entries.length)) return plainResult("other");
   if (!dir) {
     const scan = scanLocalHeaders(src, ctx);
     if (scan.entries.some((e) => e.encryption)) {
@@ -344,10 +351,10 @@ export function inspectZip(src: ByteSource, ctx: InspectContext): InspectionResu
   }
   if (entries.length < dir.announced)
     return unreadable(
-      doc ?? "zip",
+      doc || "zip",
       `damaged central directory: ${entries.length} of ${dir.announced} entries readable, none encrypted`,
     );
-  return plainResult(doc ?? "zip", `${plural(entries.length, "entry", "entries")}, none encrypted`);
+  return plainResult(doc || "zip", `${plural(entries.length, "entry", "entries")}, none encrypted`);
 }
 
 function plural(n: number, one: string, many: string): string {

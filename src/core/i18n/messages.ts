@@ -31,6 +31,10 @@ const catalogue = {
   "method.7z-aes": { ja: "7z AES-256 暗号", en: "7z AES-256 encryption" },
   "method.rar": { ja: "RAR 暗号", en: "RAR encryption" },
   "method.pdf": { ja: "PDF 開くためのパスワード", en: "PDF open password" },
+  "method.pdf-attachments-encrypted": {
+    ja: "PDF の添付ファイルのみパスワード付き",
+    en: "PDF whose attachments need a password",
+  },
   "method.restricted": { ja: "PDF 権限パスワードのみ", en: "PDF permissions password only" },
   "method.office": { ja: "Office 文書の暗号化", en: "Office document encryption" },
   "method.odf": { ja: "OpenDocument の暗号化", en: "OpenDocument encryption" },
@@ -271,15 +275,17 @@ export function methodLabel(lang: Lang, method: string): string {
     ? "method.aes"
     : method.startsWith("rar")
       ? "method.rar"
-      : method.startsWith("pdf")
-        ? "method.pdf"
-        : /^(office|doc|xls|ppt)/.test(method)
-          ? "method.office"
-          : method.startsWith("odf")
-            ? "method.odf"
-            : `method.${method}` in catalogue
-              ? (`method.${method}` as MessageKey)
-              : "method.other";
+      : method === "pdf-attachments-encrypted"
+        ? "method.pdf-attachments-encrypted"
+        : method.startsWith("pdf")
+          ? "method.pdf"
+          : /^(office|doc|xls|ppt)/.test(method)
+            ? "method.office"
+            : method.startsWith("odf")
+              ? "method.odf"
+              : `method.${method}` in catalogue
+                ? (`method.${method}` as MessageKey)
+                : "method.other";
   return `${t(lang, family)} [${method}]`;
 }
 
