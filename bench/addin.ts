@@ -1,5 +1,5 @@
 /**
- * The event bundle: its size (minified and gzip) against the 60 KB goal, and the on-send decision
+ * The event bundle: its size (minified and gzip) against the 64 KB budget, and the on-send decision
  * time with warm sessionData (verdicts and findings stored by the earlier events) in the same
  * DOM-less vm context the tests use, against the local harness. Run: npm run bench:addin
  */
@@ -66,7 +66,7 @@ runWithHarness(async () => {
 
 | measurement | value | goal |
 |---|---|---|
-| \`dist/addin/launchevent.js\`, minified | ${min.toFixed(1)} KB | ≤ 60 KB ${min <= 60 ? "met" : "NOT met"} |
+| \`dist/addin/launchevent.js\`, minified | ${min.toFixed(1)} KB | ≤ 64 KB ${min <= 64 ? "met" : "NOT met"} |
 | the same, gzip | ${gz.toFixed(1)} KB | |
 | on-send decision with warm sessionData (3 recipients, a ZIP and a PDF), 200 sends: p50 / p99 | ${fmt(percentile(times, 50))} / ${fmt(p99)} ms | p99 ≤ 200 ms ${p99 <= 200 ? "met" : "NOT met"} |
 | task pane's initial JavaScript (${paneScripts.length} files, without Office.js from Microsoft's CDN): minified / gzip | ${paneMin.toFixed(0)} KB / ${paneGz.toFixed(0)} KB | gzip ≤ 250 KB ${paneGz <= 250 ? "met" : "NOT met"} |
