@@ -17,6 +17,11 @@ export interface TenantPolicy {
   };
   /** When the service cannot be reached: send anyway (with an info bar) or stop the send. */
   failOpen: boolean;
+  /**
+   * The add-in reports its on-send decisions (domains, grades, action, reason codes, attachment
+   * counts; never an address, a name, a subject, a body or a file name) for the tenant's console.
+   */
+  telemetry: boolean;
   /** Where "replace with a download link" uploads files. */
   linkProvider: "builtin" | "onedrive" | "none";
   /** Download links: lifetime, download limit, largest file (the download-link issue uses these). */
@@ -47,6 +52,7 @@ export const DEFAULT_POLICY: TenantPolicy = {
     unknownGrade: "off",
   },
   failOpen: true,
+  telemetry: true,
   linkProvider: "builtin",
   links: {
     expiryHours: 168,
@@ -97,6 +103,10 @@ export function parsePolicy(input: unknown, normaliseDomain: (d: string) => stri
   if (input.failOpen !== undefined) {
     if (typeof input.failOpen !== "boolean") throw new PolicyError("failOpen must be true or false");
     p.failOpen = input.failOpen;
+  }
+  if (input.telemetry !== undefined) {
+    if (typeof input.telemetry !== "boolean") throw new PolicyError("telemetry must be true or false");
+    p.telemetry = input.telemetry;
   }
   if (input.linkProvider !== undefined) {
     if (!["builtin", "onedrive", "none"].includes(input.linkProvider as string))

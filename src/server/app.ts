@@ -8,7 +8,10 @@ import type { Redis } from "ioredis";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ProbeAdmission } from "../probe/admission";
-import { adminDomains } from "./admin/domains";
+import { adminApi } from "./admin/routes";
+import { dayOf, type FigureCounter, figureCounter, type FiguresStore } from "./admin/figures";
+import { openSqliteFigures } from "./admin/figuresSqlite";
+import { eventsApi } from "./api/events";
 import { checkApi } from "./api/check";
 import { createAuthenticator } from "./auth";
 import type { ServerConfig } from "./config";
@@ -49,9 +52,17 @@ export interface AppDeps {
   files?: FileStore;
   /** Sends one-time download codes; by default through config.mail's relay, when there is one. */
   mailer?: Mailer;
+  /** The tenants' figures; by default in memory (main.ts gives SQLite's or Redis'). */
+  figures?: FiguresStore;
 }
 
-export type App = FastifyInstance & { metrics: Metrics; verdicts: VerdictService; codes: CodeQueue };
+export type App = FastifyInstance & {
+  metrics: Metrics;
+  verdicts: VerdictService;
+  codes: CodeQueue;
+  /** The tenants' figures batched in memory; `flush()` writes them now (tests, shutdown). */
+  counter: FigureCounter;
+};
 
 export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<App> {
   const { limits } = config;
@@ -111,11 +122,17 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<App
   app.addHook("onClose", async () => store.flush().catch(() => undefined));
   // Retention: verdicts and counts of domains nobody asked for in MAILTLS_RETENTION_DAYS go, at
   // start and every hour; so do the least recently asked-for beyond MAILTLS_MAX_STORED_DOMAINS.
-  const retain = () =>
+  const retain = () => {
+    const cutoff = (deps.now ?? Date.now)() - limits.retentionDays * 86_400_000;
     void store
-      .trim((deps.now ?? Date.now)() - limits.retentionDays * 86_400_000, limits.maxStoredDomains)
+      .trim(cutoff, limits.maxStoredDomains)
       .then((n) => n > 0 && app.log.info({ domains: n }, "retention: old verdicts deleted"))
       .catch((err: unknown) => app.log.warn({ err }, "retention sweep failed"));
+    void figures
+      .trim(dayOf(cutoff))
+      .then((n) => n > 0 && app.log.info({ rows: n }, "retention: old figures deleted"))
+      .catch((err: unknown) => app.log.warn({ err }, "retention sweep of the figures failed"));
+  };
   let retention: NodeJS.Timeout | undefined;
   app.addHook("onReady", async () => {
     retain();
@@ -137,6 +154,11 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<App
     },
     store,
   );
+  const figures = deps.figures ?? openSqliteFigures(":memory:");
+  if (!deps.figures) app.addHook("onClose", async () => figures.close());
+  const counter = figureCounter(figures, { flushMs: 2000, now: deps.now });
+  // Written before the store closes (onClose hooks run in order).
+  app.addHook("onClose", async () => counter.close().catch(() => undefined));
   const ctx: ServerContext = {
     config,
     verdicts,
@@ -144,6 +166,8 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<App
     backing: deps.store,
     auth: createAuthenticator(config),
     metrics,
+    figures,
+    counter,
   };
 
   app.addSchema(domainReport);
@@ -169,7 +193,8 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<App
   });
 
   await app.register(checkApi, ctx);
-  await app.register(adminDomains, ctx);
+  await app.register(eventsApi, ctx);
+  await app.register(adminApi, ctx);
 
   const files = deps.files ?? new FileStore({ dir: join(config.dataDir, "files"), now: deps.now });
   if (!deps.files) app.addHook("onClose", async () => files.close());
@@ -187,5 +212,5 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<App
   await app.register(ops, ctx);
   if (deps.staticRoot) await registerStatic(app, deps.staticRoot, config);
 
-  return Object.assign(app as unknown as FastifyInstance, { metrics, verdicts, codes }) as App;
+  return Object.assign(app as unknown as FastifyInstance, { metrics, verdicts, codes, counter }) as App;
 }

@@ -13,6 +13,12 @@ export class AuthError extends Error {
   }
 }
 
+/** The app role an Entra user (or app) needs to read its own tenant's figures. */
+export const ADMIN_ROLE = "MailTLS.Admin";
+
+/** Who reads the admin API: an operator (every tenant) or one tenant's admin. */
+export type AdminCaller = { kind: "operator" } | { kind: "tenant-admin"; tenant: string };
+
 /** Who is calling: an API key (by a short hash, never the key itself) or an Entra tenant. */
 export interface Caller {
   kind: "anonymous" | "api-key" | "entra";
@@ -60,6 +66,34 @@ export function createAuthenticator(config: ServerConfig) {
     : undefined;
   const required = config.apiKeys.length > 0 || entra !== undefined;
 
+  /** An Entra token of an allowed tenant, for our audience, signed, unexpired; throws AuthError. */
+  async function entraToken(
+    secret: string,
+  ): Promise<{ tid: string; claims: { scp?: unknown; oid?: unknown; roles?: unknown } }> {
+    if (!entra || !jwks) throw new AuthError(401, "unauthorized", "Entra tokens are not configured");
+    let tid: string | undefined;
+    try {
+      tid = decodeJwt(secret).tid as string | undefined;
+    } catch {
+      throw new AuthError(401, "invalid-token", "the bearer token is not a JWT");
+    }
+    if (!tid || !entra.tenants.includes(tid))
+      throw new AuthError(403, "tenant-not-allowed", "this tenant is not allowed");
+    let claims: { scp?: unknown; oid?: unknown; roles?: unknown };
+    try {
+      ({ payload: claims } = await jwtVerify(secret, jwks, {
+        issuer: entra.issuers.map((i) => i.replace("{tenant}", tid as string)),
+        audience: entra.audiences,
+        clockTolerance: 60,
+        // A token without an expiry would be good forever.
+        requiredClaims: ["exp"],
+      }));
+    } catch (e) {
+      throw new AuthError(401, "invalid-token", `the bearer token was rejected: ${(e as Error).message}`);
+    }
+    return { tid, claims };
+  }
+
   async function resolve(req: FastifyRequest): Promise<Caller> {
     const secret = presented(req);
     if (!secret) {
@@ -69,26 +103,7 @@ export function createAuthenticator(config: ServerConfig) {
     const key = config.apiKeys.find((k) => sameSecret(k, secret));
     if (key) return { kind: "api-key", id: keyId(key), rateKey: keyId(key) };
     if (entra && jwks && secret.split(".").length === 3) {
-      let tid: string | undefined;
-      try {
-        tid = decodeJwt(secret).tid as string | undefined;
-      } catch {
-        throw new AuthError(401, "invalid-token", "the bearer token is not a JWT");
-      }
-      if (!tid || !entra.tenants.includes(tid))
-        throw new AuthError(403, "tenant-not-allowed", "this tenant is not allowed");
-      let claims: { scp?: unknown; oid?: unknown };
-      try {
-        ({ payload: claims } = await jwtVerify(secret, jwks, {
-          issuer: entra.issuers.map((i) => i.replace("{tenant}", tid as string)),
-          audience: entra.audiences,
-          clockTolerance: 60,
-          // A token without an expiry would be good forever.
-          requiredClaims: ["exp"],
-        }));
-      } catch (e) {
-        throw new AuthError(401, "invalid-token", `the bearer token was rejected: ${(e as Error).message}`);
-      }
+      const { tid, claims } = await entraToken(secret);
       const scopes = typeof claims.scp === "string" ? claims.scp.split(" ") : [];
       if (entra.scope && !scopes.includes(entra.scope))
         throw new AuthError(403, "insufficient-scope", `the token does not carry the scope ${entra.scope}`);
@@ -117,14 +132,26 @@ export function createAuthenticator(config: ServerConfig) {
     }
   }
 
-  /** Admin routes: an admin key, always; with none configured the admin report is off. */
-  function admin(req: FastifyRequest): void {
-    if (config.adminKeys.length === 0)
+  /**
+   * Admin routes: an operator key (MAILTLS_ADMIN_KEYS), which sees every tenant, or an Entra token
+   * with the app role MailTLS.Admin, which sees its own tenant only. With neither configured the
+   * admin routes are off.
+   */
+  async function admin(req: FastifyRequest): Promise<AdminCaller> {
+    if (config.adminKeys.length === 0 && !entra)
       throw new AuthError(403, "admin-disabled", "no admin key is configured (MAILTLS_ADMIN_KEYS)");
     const secret = presented(req);
-    if (!secret) throw new AuthError(401, "unauthorized", "an admin key is required");
-    if (!config.adminKeys.some((k) => sameSecret(k, secret)))
-      throw new AuthError(403, "forbidden", "not an admin key");
+    if (!secret)
+      throw new AuthError(401, "unauthorized", "an admin key or an admin's Entra token is required");
+    if (config.adminKeys.some((k) => sameSecret(k, secret))) return { kind: "operator" };
+    if (entra && secret.split(".").length === 3) {
+      const { tid, claims } = await entraToken(secret);
+      const roles = Array.isArray(claims.roles) ? claims.roles : [];
+      if (!roles.includes(ADMIN_ROLE))
+        throw new AuthError(403, "forbidden", `the token does not carry the app role ${ADMIN_ROLE}`);
+      return { kind: "tenant-admin", tenant: tid.toLowerCase() };
+    }
+    throw new AuthError(403, "forbidden", "not an admin key");
   }
 
   return { caller, verified, admin, required };

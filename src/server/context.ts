@@ -1,3 +1,4 @@
+import type { FigureCounter, FiguresStore } from "./admin/figures";
 import type { createAuthenticator } from "./auth";
 import type { ServerConfig } from "./config";
 import type { Metrics } from "./metrics";
@@ -17,4 +18,7 @@ export interface ServerContext {
   backing: VerdictStore;
   auth: Authenticator;
   metrics: Metrics;
+  /** The tenants' figures (daily aggregates) and the counter that batches writes to them. */
+  figures: FiguresStore;
+  counter: FigureCounter;
 }

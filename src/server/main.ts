@@ -2,6 +2,8 @@
 import { join } from "node:path";
 import { engineFromEnv } from "../probe";
 import { ConfigError } from "../probe/config";
+import { openSqliteFigures } from "./admin/figuresSqlite";
+import { redisFigures } from "./admin/figuresRedis";
 import { buildApp } from "./app";
 import { reloadPolicies, serverConfigFromEnv } from "./config";
 import { connectRedis, RedisFlight, resilientRedisStore } from "./store/redis";
@@ -19,11 +21,14 @@ export async function start(env: NodeJS.ProcessEnv = process.env) {
     ? resilientRedisStore(redis, pino, { retentionDays: config.limits.retentionDays })
     : openSqliteStore(config.dbPath);
   const flight = redis ? new RedisFlight(redis, store, config.probe.timeoutMs + 5000) : undefined;
+  // The tenants' figures beside the verdicts: in the same SQLite file, or in the same Redis.
+  const figures = redis ? redisFigures(redis, config.limits.retentionDays) : openSqliteFigures(config.dbPath);
   const app = await buildApp(config, {
     store,
     prober: engine,
     flight,
     redis,
+    figures,
     staticRoot: join(__dirname, ".."),
   });
 
@@ -38,6 +43,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env) {
     clearInterval(timer);
     await app.close();
     await store.close();
+    await figures.close();
     process.exit(0);
   };
   process.once("SIGTERM", stop);

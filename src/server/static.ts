@@ -47,6 +47,8 @@ export async function registerStatic(
         root: web,
         prefix: "/",
         index: "index.html",
+        // /admin → /admin/ (the console's page).
+        redirect: true,
         decorateReply: false,
         allowedPath,
       });

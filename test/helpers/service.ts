@@ -6,6 +6,7 @@ import type { DomainReport } from "../../src/core/verdict";
 import { engineFromEnv } from "../../src/probe";
 import { type App, type AppDeps, buildApp } from "../../src/server/app";
 import { type ServerConfig, serverConfigFromEnv } from "../../src/server/config";
+import { openSqliteFigures } from "../../src/server/admin/figuresSqlite";
 import { openSqliteStore } from "../../src/server/store/sqlite";
 import { harnessEnv } from "./probe";
 
@@ -56,10 +57,13 @@ export async function startService(
   const prober = countingProber(fullEnv);
   const logs: string[] = [];
   const store = deps.store ?? openSqliteStore(dbPath);
+  // The tenants' figures in the same SQLite file, as npm start keeps them.
+  const figures = deps.figures ?? openSqliteFigures(dbPath);
   const app = await buildApp(config, {
     store,
     prober: deps.prober ?? prober,
     ...deps,
+    figures,
     logStream: { write: (line: string) => void logs.push(line) },
   });
   await app.listen({ host: "127.0.0.1", port: 0 });
@@ -76,6 +80,7 @@ export async function startService(
     close: async () => {
       await app.close();
       if (!deps.store) await store.close();
+      if (!deps.figures) await figures.close();
     },
   };
 }

@@ -20,7 +20,7 @@ import { openSqliteStore } from "../../src/server/store/sqlite";
 import { approximateBytes, type VerdictStore } from "../../src/server/store/types";
 import { harnessEnv } from "../helpers/probe";
 import { startRedis } from "../helpers/redis";
-import { getJson, startService, tempDb } from "../helpers/service";
+import { getJson, postJson, startService, tempDb } from "../helpers/service";
 
 const ADDRESS = "127.0.0.38";
 
@@ -212,33 +212,62 @@ describe.each([
   });
 });
 
-describe("the service applies retention and pages its admin report", () => {
+describe("the service applies retention, and pages its admin report", () => {
   it("an old verdict in the database is gone once the service has started", async () => {
     const dbPath = tempDb();
     const seeded = openSqliteStore(dbPath);
     await seed(seeded, Date.now());
     await seeded.close();
-    const svc = await startService({ MAILTLS_ADMIN_KEYS: "admin", MAILTLS_RETENTION_DAYS: "90" }, { dbPath });
+    const svc = await startService({ MAILTLS_RETENTION_DAYS: "90" }, { dbPath });
     try {
       await new Promise((r) => setTimeout(r, 200));
-      const headers = { "x-api-key": "admin" };
-      const first = await getJson(`${svc.url}/api/v1/admin/domains?limit=2`, { headers });
-      expect(first.body.domains.map((d: { domain: string }) => d.domain)).toEqual([
-        "a.retention.test",
-        "b.retention.test",
-      ]);
-      const second = await getJson(
-        `${svc.url}/api/v1/admin/domains?limit=2&cursor=${first.body.nextCursor}`,
-        { headers },
-      );
-      expect(second.body).toEqual({ domains: [expect.objectContaining({ domain: "c.retention.test" })] });
-      const csv = await fetch(`${svc.url}/api/v1/admin/domains?format=csv&limit=1`, { headers });
-      expect(csv.headers.get("x-next-cursor")).toBeTruthy();
-      expect((await csv.text()).trim().split("\n")).toHaveLength(2);
-      expect((await getJson(`${svc.url}/api/v1/admin/domains?cursor=bad`, { headers })).status).toBe(400);
-      expect((await getJson(`${svc.url}/api/v1/admin/domains?limit=100000`, { headers })).status).toBe(400);
+      const store = openSqliteStore(dbPath);
+      expect(await store.get("d.retention.test")).toBeUndefined();
+      expect(await store.get("a.retention.test")).toBeDefined();
+      await store.close();
     } finally {
       await svc.close();
+    }
+  });
+
+  it("the tenant's partners come a page at a time (limit, cursor), as JSON and CSV", async () => {
+    const svc = await startService({ MAILTLS_ADMIN_KEYS: "admin" });
+    try {
+      // The add-in without sign-in: its look-ups count for the tenant "default".
+      const names = ["good.test", "notls.test", "partial.test"];
+      for (const [i, d] of names.entries())
+        for (let k = 0; k <= i; k++) await postJson(`${svc.url}/api/v1/check?waitMs=8000`, { domains: [d] });
+      await svc.app.close().catch(() => undefined);
+    } finally {
+      await svc.close().catch(() => undefined);
+    }
+    // Read back by a new service on the same database: the figures were written at close.
+    const again = await startService({ MAILTLS_ADMIN_KEYS: "admin" }, { dbPath: svc.dbPath });
+    try {
+      const headers = { "x-api-key": "admin" };
+      const first = await getJson(`${again.url}/api/v1/admin/domains?limit=2`, { headers });
+      expect(
+        first.body.domains.map((d: { domain: string; lookups: number }) => [d.domain, d.lookups]),
+      ).toEqual([
+        ["partial.test", 3],
+        ["notls.test", 2],
+      ]);
+      const second = await getJson(
+        `${again.url}/api/v1/admin/domains?limit=2&cursor=${first.body.nextCursor}`,
+        {
+          headers,
+        },
+      );
+      expect(second.body).toEqual({
+        domains: [expect.objectContaining({ domain: "good.test", lookups: 1 })],
+      });
+      const csv = await fetch(`${again.url}/api/v1/admin/domains?format=csv&limit=1`, { headers });
+      expect(csv.headers.get("x-next-cursor")).toBe("1");
+      expect((await csv.text()).trim().split("\n")).toHaveLength(2);
+      expect((await getJson(`${again.url}/api/v1/admin/domains?cursor=bad`, { headers })).status).toBe(400);
+      expect((await getJson(`${again.url}/api/v1/admin/domains?limit=100000`, { headers })).status).toBe(400);
+    } finally {
+      await again.close();
     }
   });
 });

@@ -6,6 +6,7 @@ import type { ServerContext } from "../context";
 import { ApiError, domainOrThrow } from "../http/errors";
 import { clientId } from "../limits/rate";
 import { QueueFull } from "../verdicts";
+import { tenantOf } from "../admin/tenants";
 import { policyFor } from "../policies";
 import { errorResponses } from "../schemas";
 
@@ -143,10 +144,15 @@ export async function checkApi(app: FastifyInstance, ctx: ServerContext): Promis
       },
     },
     async (req, reply) => {
-      const client = clientId(req, await auth.caller(req));
+      const caller = await auth.caller(req);
+      const client = clientId(req, caller);
       // All names are validated before anything is probed.
       const domains = req.body.domains.map(domainOrThrow);
       const unique = [...new Map(domains.map((d) => [d.ascii, d])).values()];
+      // The add-in's look-ups are its tenant's partners (the public check page's never count).
+      const tenant = tenantOf(caller);
+      if (tenant && policyFor(config, caller).telemetry)
+        for (const d of unique) ctx.counter.lookup(tenant, d.ascii);
       const wait = waitMs(req.query);
       // Fresh verdicts in memory are answered without awaiting anything; the rest take the full path.
       const peeked = unique.map((d) => verdicts.peek(d));

@@ -72,6 +72,17 @@ export function hotStore(
       if (v) remember(v);
       return v;
     },
+    async getMany(domains) {
+      const out = new Map<string, StoredVerdict>();
+      const missing: string[] = [];
+      for (const d of domains) {
+        const h = hot.get(d, { updateAgeOnGet: false });
+        if (h) out.set(d, h.v);
+        else missing.push(d);
+      }
+      if (missing.length) for (const [d, v] of await store.getMany(missing)) out.set(d, v);
+      return out;
+    },
     async put(v) {
       remember(v);
       await store.put(v);

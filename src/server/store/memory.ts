@@ -26,6 +26,14 @@ export function memoryStore(maxEntries = 100_000, maxBytes = 32_000_000): Verdic
     async get(domain) {
       return verdicts.get(domain);
     },
+    async getMany(domains) {
+      const out = new Map<string, StoredVerdict>();
+      for (const d of domains) {
+        const v = verdicts.get(d);
+        if (v) out.set(d, v);
+      }
+      return out;
+    },
     async put(v) {
       verdicts.set(v.report.domain, v);
     },

@@ -55,6 +55,15 @@ function redisStore(redis: Redis, retentionSeconds: number): VerdictStore {
       const raw = await redis.get(P + "v:" + domain);
       return raw ? (JSON.parse(raw) as StoredVerdict) : undefined;
     },
+    async getMany(domains) {
+      const out = new Map<string, StoredVerdict>();
+      for (let i = 0; i < domains.length; i += 500) {
+        const part = domains.slice(i, i + 500);
+        const raws = await redis.mget(...part.map((d) => P + "v:" + d));
+        raws.forEach((raw, j) => raw && out.set(part[j], JSON.parse(raw) as StoredVerdict));
+      }
+      return out;
+    },
     async put(v) {
       await redis
         .multi()
@@ -211,6 +220,7 @@ export function resilientRedisStore(
   return {
     kind: "redis",
     get: via((s, d: string) => s.get(d)),
+    getMany: via((s, d: readonly string[]) => s.getMany(d)),
     put: via((s, v: StoredVerdict) => s.put(v)),
     recordLookups: via((s, b: ReadonlyArray<{ domain: string; count: number; at: number }>) =>
       s.recordLookups(b),

@@ -64,8 +64,23 @@ export function openSqliteStore(path: string): VerdictStore {
     `DELETE FROM verdicts WHERE domain IN
        (SELECT domain FROM verdicts ORDER BY last_lookup_at DESC, domain LIMIT -1 OFFSET @max)`,
   );
+  const many = (n: number) =>
+    db.prepare<string[], { domain: string; report: string; expires_at: number }>(
+      `SELECT domain, report, expires_at FROM verdicts WHERE report != '' AND domain IN (${new Array(n).fill("?").join(",")})`,
+    );
+  const chunk = many(500);
   return {
     kind: "sqlite",
+    async getMany(domains) {
+      const out = new Map<string, StoredVerdict>();
+      for (let i = 0; i < domains.length; i += 500) {
+        const part = domains.slice(i, i + 500);
+        const stmt = part.length === 500 ? chunk : many(part.length);
+        for (const r of stmt.all(...part))
+          out.set(r.domain, { report: JSON.parse(r.report), expiresAt: r.expires_at });
+      }
+      return out;
+    },
     async get(domain) {
       const row = get.get(domain);
       if (!row || row.report === "") return undefined;

@@ -66,6 +66,8 @@ export interface DomainStats {
 export interface VerdictStore {
   readonly kind: string;
   get(domain: string): Promise<StoredVerdict | undefined>;
+  /** Several at once (the console grades all of a tenant's partners); absent ones are left out. */
+  getMany(domains: readonly string[]): Promise<Map<string, StoredVerdict>>;
   put(v: StoredVerdict): Promise<void>;
   /** Counts look-ups (for the admin report and background refresh), several domains at once. */
   recordLookups(batch: ReadonlyArray<{ domain: string; count: number; at: number }>): Promise<void>;
