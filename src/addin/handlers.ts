@@ -19,6 +19,10 @@ export const KEYS = {
   reports: "mailtls.reports",
   findings: "mailtls.findings",
   policy: "mailtls.policy",
+  /** A send of this item was blocked for a password-protected attachment ("1"). */
+  blocked: "mailtls.blocked",
+  /** The task pane replaced an attachment of this item with a download link ("1"). */
+  link: "mailtls.link",
 } as const;
 export const TASKPANE_COMMAND_ID = "mailtlsTaskpaneButton";
 
@@ -255,6 +259,52 @@ export function decideCompose(x: {
   });
 }
 
+/**
+ * The decision for the tenant's console: domains with grades, action, reason codes, attachment
+ * counts — never an address, a name, a subject, a body or a file name. A send blocked for a
+ * password-protected attachment is remembered in sessionData; a later send without one says how it
+ * was resolved (a download link the pane inserted, plain attachments, or none).
+ */
+async function report(
+  d: HandlerDeps,
+  decision: Decision,
+  domains: string[],
+  reports: Record<string, CompactReport>,
+  attachments: AttachmentInfo[],
+  findings: Record<string, AttachmentFacts>,
+): Promise<void> {
+  const files = attachments.filter((a) => !a.isInline && a.kind === "file");
+  const locked = files.filter((a) => findings[a.id]?.finding?.passwordProtected === true).length;
+  const codes = decision.reasons.map((r) => r.code);
+  let resolved: string | undefined;
+  if (codes.indexOf("password-attachment") >= 0 && decision.action === "block")
+    await d.mail.setSession(KEYS.blocked, "1");
+  else if (!locked && (await d.mail.getSession(KEYS.blocked)) === "1") {
+    resolved =
+      (await d.mail.getSession(KEYS.link)) === "1"
+        ? "downloadLink"
+        : files.length
+          ? "plainAttachments"
+          : "noAttachments";
+    await d.mail.setSession(KEYS.blocked, "0");
+  }
+  await d.service.event(
+    {
+      kind: "send",
+      action: decision.action,
+      reasons: codes.filter((c, i) => codes.indexOf(c) === i),
+      domains: domains.slice(0, 100).map((x) => ({ domain: x, grade: reports[x]?.grade ?? "unknown" })),
+      attachments: {
+        protected: locked,
+        plain: files.length - locked,
+        cloud: attachments.filter((a) => !a.isInline && a.kind !== "file").length,
+      },
+      resolved,
+    },
+    300,
+  );
+}
+
 /** On send: fill what is missing within about 3 seconds, decide, and tell Outlook. */
 export async function onSend(d: HandlerDeps): Promise<SendCompletion> {
   const lang = d.mail.lang();
@@ -269,6 +319,9 @@ export async function onSend(d: HandlerDeps): Promise<SendCompletion> {
     refreshFindings(d, attachments, 1500),
   ]);
   const decision = decideCompose({ domains, reports, attachments, findings, policy, body, reachable });
+  // Reported alongside, never awaited: it cannot delay or fail the send.
+  if (policy.telemetry !== false && domains.length > 0)
+    void report(d, decision, domains, reports, attachments, findings).catch(() => undefined);
   if (decision.action === "allow") {
     if (decision.reasons.some((r) => r.code === "service-unreachable"))
       await d.mail.infoBar("mailtls.send", t(lang, unreachableKey(refused)), "info").catch(() => undefined);

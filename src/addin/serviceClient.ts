@@ -5,7 +5,21 @@ import type { DomainReport } from "../core/verdict";
 export interface ServiceClient {
   check(domains: string[], waitMs: number, timeoutMs: number): Promise<DomainReport[]>;
   policy(timeoutMs: number): Promise<TenantPolicy>;
+  /** POST /api/v1/events: a decision or an inserted link, for the tenant's console. */
+  event(e: AddinEvent, timeoutMs: number): Promise<void>;
 }
+
+/** What the add-in reports (the service's schema refuses anything else). */
+export type AddinEvent =
+  | {
+      kind: "send";
+      action: "allow" | "warn" | "block";
+      reasons: string[];
+      domains: Array<{ domain: string; grade: string }>;
+      attachments: { protected: number; plain: number; cloud: number };
+      resolved?: string;
+    }
+  | { kind: "link" };
 
 export class ServiceUnreachable extends Error {}
 /** The service answered, but would not take the add-in's credentials (401/403): a sign-in problem. */
@@ -63,7 +77,7 @@ export function serviceClient(
     });
     if (res.status === 401 || res.status === 403) throw new ServiceRefused(`${path}: HTTP ${res.status}`);
     if (!res.ok) throw new ServiceUnreachable(`${path}: HTTP ${res.status}`);
-    return (await res.json()) as T;
+    return (res.status === 204 ? undefined : await res.json()) as T;
   };
   return {
     async check(domains, waitMs, timeoutMs) {
@@ -79,5 +93,14 @@ export function serviceClient(
       return body.reports;
     },
     policy: (timeoutMs) => deadline(json<TenantPolicy>("/api/v1/policy"), timeoutMs),
+    event: (e, timeoutMs) =>
+      deadline(
+        json<void>("/api/v1/events", {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(e),
+        }),
+        timeoutMs,
+      ),
   };
 }

@@ -46,7 +46,7 @@ export function App() {
           <>
             <AdviceSection lang={lang} state={state} />
             <RecipientsSection lang={lang} rows={state.domains} onReport={storeReport} />
-            <AttachmentsSection lang={lang} state={state} mail={mail} />
+            <AttachmentsSection lang={lang} state={state} mail={mail} service={service} />
           </>
         )}
       </main>

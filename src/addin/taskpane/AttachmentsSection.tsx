@@ -18,6 +18,8 @@ import {
 } from "@fluentui/react-icons";
 import { useRef, useState } from "react";
 import { type Lang, methodLabel, t } from "../../core/i18n";
+import { KEYS } from "../handlers";
+import type { ServiceClient } from "../serviceClient";
 import { graphUploader, LinkError, replaceWithLink, type Uploader, uploadBuiltin } from "./linkUpload";
 import { entraClientId } from "../entraClient";
 
@@ -90,10 +92,13 @@ export function AttachmentsSection({
   lang,
   state,
   mail,
+  service,
 }: {
   lang: Lang;
   state: ComposeState;
   mail: PaneMail;
+  /** Where the pane reports an inserted link (for the tenant's console), when the policy allows. */
+  service?: ServiceClient;
 }) {
   const s = useStyles();
   const rows = state.attachments;
@@ -136,6 +141,10 @@ export function AttachmentsSection({
           intent: "success",
           text: t(lang, link.codeRequired ? "pane.link.doneCode" : "pane.link.done", { name: row.name }),
         });
+        // The send that follows says the block was resolved with a link; the console counts it.
+        await mail.setSession(KEYS.link, "1").catch(() => undefined);
+        if (state.policy.telemetry !== false)
+          void service?.event({ kind: "link" }, 2000).catch(() => undefined);
       } catch (e) {
         const err = e instanceof LinkError ? e : new LinkError("upload-failed", String(e));
         setNotice(
