@@ -108,15 +108,29 @@ module.exports = (_env, argv) => {
     {
       mode: production ? "production" : "development",
       devtool: production ? "hidden-source-map" : "eval-source-map",
-      entry: { check: "./src/web/index.tsx" },
+      // The public check page at /, and the admin console at /admin/; they share React and Fluent UI.
+      entry: { check: "./src/web/index.tsx", admin: "./src/web/admin/index.tsx" },
       output: {
         path: path.resolve(__dirname, "dist/web"),
         filename: "[name].[contenthash:8].js",
+        chunkFilename: "[name].[contenthash:8].js",
         clean: true,
       },
       resolve: { extensions: [".tsx", ".ts", ".js"] },
       module: typescript("tsconfig.web.json"),
-      plugins: [new HtmlWebpackPlugin({ template: "./src/web/index.html", filename: "index.html" })],
+      plugins: [
+        new HtmlWebpackPlugin({
+          template: "./src/web/index.html",
+          filename: "index.html",
+          chunks: ["check"],
+        }),
+        new HtmlWebpackPlugin({
+          template: "./src/web/admin/index.html",
+          filename: "admin/index.html",
+          chunks: ["admin"],
+        }),
+      ],
+      optimization: { splitChunks: { chunks: "all" } },
       performance: { hints: false },
     },
     addinPages(production),

@@ -7,6 +7,8 @@ const { join } = require("node:path");
 const root = join(__dirname, "..");
 const needs = [join(root, "dist", "server", "main.js")];
 if (existsSync(join(root, "src", "web"))) needs.push(join(root, "dist", "web", "index.html"));
+if (existsSync(join(root, "src", "web", "admin")))
+  needs.push(join(root, "dist", "web", "admin", "index.html"));
 needs.push(join(root, "dist", "manifest.xml"));
 if (existsSync(join(root, "src", "addin", "playground")))
   needs.push(join(root, "dist", "addin", "taskpane.html"), join(root, "dist", "addin", "playground.html"));

@@ -37,7 +37,13 @@ function newest(dir: string): number {
 
 /** Builds the pages when any is missing or older than the sources (tests must not run stale bundles). */
 export function ensurePagesBuilt(): string {
-  const outputs = ["web/index.html", "addin/launchevent.js", "addin/taskpane.html", "addin/playground.html"];
+  const outputs = [
+    "web/index.html",
+    "web/admin/index.html",
+    "addin/launchevent.js",
+    "addin/taskpane.html",
+    "addin/playground.html",
+  ];
   // webpack leaves unchanged files untouched, so a marker written after each build dates the build.
   const marker = join(ROOT, "dist", ".pages-built");
   const stale = () =>
