@@ -47,6 +47,7 @@ const POLICIES = {
   },
   "mta-sts.sts-selfsigned.test": { body: policy("enforce", "mx.selfsigned.test") },
   "mta-sts.sts-twotxt.test": { body: policy("enforce", "mx1.good.test") },
+  "mta-sts.mta-sts.test": { body: policy("enforce", "mx1.good.test") },
 };
 const HOSTS = Object.keys(POLICIES);
 

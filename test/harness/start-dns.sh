@@ -101,6 +101,22 @@ mx-host=refusetls.test,mx.refusetls.test,10
 host-record=mx.refusetls.test,127.0.0.46
 mx-host=stallhalf.test,mx.stalltls.test,10
 mx-host=stallhalf.test,mx1.good.test,20
+# The Exchange Online generator's partners (mailtls exchange-config): a trusted TLS partner, one with
+# MTA-STS enforce, one without TLS, one half and half, one whose MX is down (dane-ok.test is signed,
+# in start-dnssec.sh).
+mx-host=tls-ok.test,mx1.good.test,10
+mx-host=mta-sts.test,mx1.good.test,10
+host-record=mta-sts.mta-sts.test,$MTA_STS_ADDR
+txt-record=_mta-sts.mta-sts.test,"v=STSv1; id=mtasts2026;"
+mx-host=no-tls.test,mx.notls.test,10
+mx-host=mixed.test,mx1.partial.test,10
+mx-host=mixed.test,mx2.partial.test,20
+mx-host=down.test,mx.down.test,10
+host-record=mx.down.test,127.0.0.58
+# drift.test: its MX is a forwarder the test switches from a TLS Postfix to one without TLS.
+mx-host=drift.test,mx.drift.test,10
+host-record=mx.drift.test,127.0.0.59
+server=/dane-ok.test/$DNSSEC_AUTH_ADDR
 mx-host=v6only.test,mx.v6only.test,10
 host-record=mx.v6only.test,::1
 host-record=v6implicit.test,::1

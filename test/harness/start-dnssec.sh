@@ -45,11 +45,18 @@ ZDIR=$DIR/zones
 rm -rf "$ZDIR"; mkdir -p "$ZDIR"
 INCEPTION=$(date -u -d '-2 days' +%Y%m%d%H%M%S)
 EXPIRATION=$(date -u -d '+3650 days' +%Y%m%d%H%M%S)
+# dane-ok.test: its MX has a certificate from the test CA for its own name (made by up.sh), on
+# mx1.good.test's Postfix (SNI): trusted, valid for its name, and matched by DANE-EE.
+OK_CRT=${EXTRA_PKI:-$DIR/../pki-extra}/mx.dane-ok.test.crt
+OKSPKI=$(openssl x509 -in "$OK_CRT" -pubkey -noout | openssl pkey -pubin -outform DER | openssl dgst -sha256 -r | cut -d' ' -f1)
+[[ $OKSPKI =~ ^[0-9a-f]{64}$ ]] || { echo "could not compute SPKI hash of $OK_CRT" >&2; exit 1; }
 SERIAL=$(date -u +%s)
-ZONES=(dane-valid.test dane-mismatch.test dane-bogus.test)
+ZONES=(dane-valid.test dane-mismatch.test dane-bogus.test dane-ok.test)
 : >"$DIR/trust-anchors.conf"
 for z in "${ZONES[@]}"; do
-  tlsa=$SPKI; [[ $z == dane-mismatch.test ]] && tlsa=$WRONG
+  tlsa=$SPKI; mxaddr=127.0.0.14
+  [[ $z == dane-mismatch.test ]] && tlsa=$WRONG
+  [[ $z == dane-ok.test ]] && { tlsa=$OKSPKI; mxaddr=127.0.0.11; }
   cat >"$ZDIR/$z.zone" <<EOF
 \$ORIGIN $z.
 \$TTL 300
@@ -57,7 +64,7 @@ for z in "${ZONES[@]}"; do
 @            IN NS    ns.$z.
 ns           IN A     $AUTH
 @            IN MX    10 mx.$z.
-mx           IN A     127.0.0.14
+mx           IN A     $mxaddr
 _25._tcp.mx  IN TLSA  3 1 1 $tlsa
 EOF
   (

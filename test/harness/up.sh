@@ -10,6 +10,27 @@ export POSTFIX_BASE=$RUN/postfix
 T0=$(date +%s.%N)
 [[ -f $PKI/ca.crt ]] || "$HERE/make-ca.sh" "$PKI" >/dev/null
 export PKI
+# mx.dane-ok.test and mx.drift.test: certificates from the test CA, made here (so that no key is
+# added to the committed PKI); mx1.good.test's Postfix presents them to clients that ask for those
+# names (SNI). The signed dane-ok.test zone publishes its DANE-EE record (start-dnssec.sh);
+# mx.drift.test is a switchable forwarder the Exchange drift test runs (test/helpers/forwarder.ts).
+export EXTRA_PKI=$RUN/pki-extra
+mkdir -p "$EXTRA_PKI"
+: > "$EXTRA_PKI/sni.new"
+for host in mx.dane-ok.test mx.drift.test; do
+  if [[ ! -s $EXTRA_PKI/$host.pem || $PKI/ca.crt -nt $EXTRA_PKI/$host.pem ]]; then
+    (
+      cd "$EXTRA_PKI"
+      printf 'subjectAltName=DNS:%s\nextendedKeyUsage=serverAuth\n' "$host" > "$host.ext"
+      openssl req -newkey rsa:2048 -nodes -keyout "$host.key" -out "$host.csr" -subj "/O=MailTLS Guard Test/CN=$host" 2>/dev/null
+      openssl x509 -req -in "$host.csr" -CA "$PKI/ca.crt" -CAkey "$PKI/ca.key" -CAserial ca.srl -CAcreateserial \
+        -days 3650 -sha256 -extfile "$host.ext" -out "$host.crt" 2>/dev/null
+      cat "$host.key" "$host.crt" "$PKI/ca.crt" > "$host.pem"
+    )
+  fi
+  printf '%s %s\n' "$host" "$EXTRA_PKI/$host.pem" >> "$EXTRA_PKI/sni.new"
+done
+mv "$EXTRA_PKI/sni.new" "$EXTRA_PKI/sni"
 "$HERE/start-dns.sh" "$RUN/dns"
 T1=$(date +%s.%N)
 
@@ -66,10 +87,12 @@ for line in "${INSTANCES[@]}"; do
   export EXTRA_ADDRS=""
   [[ $name == mx.bench.test ]] && EXTRA_ADDRS=$BENCH_ADDRS
   [[ $name == mx1.good.test ]] && EXTRA_ADDRS="::1"
+  extra=()
+  [[ $name == mx1.good.test ]] && extra=("tls_server_sni_maps = texthash:$EXTRA_PKI/sni")
   if [[ $mode == notls ]]; then
     "$HERE/start-postfix.sh" "$name" "$addr" notls &
   else
-    "$HERE/start-postfix.sh" "$name" "$addr" "$mode" "$PKI/$cb.fullchain.crt" "$PKI/$cb.key" &
+    "$HERE/start-postfix.sh" "$name" "$addr" "$mode" "$PKI/$cb.fullchain.crt" "$PKI/$cb.key" "${extra[@]}" &
   fi
   pids+=($!)
 done
