@@ -89,7 +89,7 @@ function asPolicy(v: unknown): TenantPolicy | undefined {
  * applies when the service is down; before any was received, the defaults with the build's failOpen.
  */
 export function fallbackPolicy(d: Pick<HandlerDeps, "mail" | "failOpen">): TenantPolicy {
-  return asPolicy(d.mail.getRoaming(KEYS.policy)) ?? { ...DEFAULT_POLICY, failOpen: d.failOpen !== false };
+  return asPolicy(d.mail.getRoaming(KEYS.policy)) || { ...DEFAULT_POLICY, failOpen: d.failOpen !== false };
 }
 
 export async function policyOf(d: HandlerDeps, timeoutMs: number): Promise<TenantPolicy> {
@@ -163,7 +163,7 @@ export async function refreshFindings(
   budgetMs: number,
 ): Promise<Record<string, AttachmentFacts>> {
   const findings = await readJson<Record<string, AttachmentFacts>>(d.mail, KEYS.findings, {});
-  const now = d.now ?? Date.now;
+  const now = d.now || Date.now;
   const started = now();
   let changed = false;
   for (const a of attachments) {
@@ -207,7 +207,7 @@ export async function onRecipientsChanged(d: HandlerDeps): Promise<void> {
     else if (r && !r.pending && (r.grade === "partial" || r.grade === "no-tls")) groups.unencrypted.push(x);
     else groups.unknown.push(x);
   }
-  const summary = recipientSummary(lang, groups, (x) => reports[x]?.displayDomain ?? x);
+  const summary = recipientSummary(lang, groups, (x) => (reports[x] && reports[x].displayDomain) || x);
   // Where supported, the bar about unencrypted recipients carries a button that opens the task pane.
   if (groups.unencrypted.length > 0 && d.mail.supports("1.10"))
     await d.mail.insight("mailtls.recipients", summary, t(lang, "addin.showDetails"), TASKPANE_COMMAND_ID);
@@ -252,7 +252,7 @@ export function decideCompose(x: {
     reports: x.reports as Record<string, DomainReport>,
     attachments: x.attachments
       .filter((a) => !a.isInline)
-      .map((a) => x.findings[a.id] ?? { name: a.name, kind: a.kind === "file" ? "file" : "cloud" }),
+      .map((a) => x.findings[a.id] || { name: a.name, kind: a.kind === "file" ? "file" : "cloud" }),
     policy: x.policy,
     body: x.body,
     serviceReachable: x.domains.length === 0 ? true : x.reachable,
@@ -293,7 +293,9 @@ async function report(
       kind: "send",
       action: decision.action,
       reasons: codes.filter((c, i) => codes.indexOf(c) === i),
-      domains: domains.slice(0, 100).map((x) => ({ domain: x, grade: reports[x]?.grade ?? "unknown" })),
+      domains: domains
+        .slice(0, 100)
+        .map((x) => ({ domain: x, grade: (reports[x] && reports[x].grade) || "unknown" })),
       attachments: {
         protected: locked,
         plain: files.length - locked,

@@ -68,7 +68,7 @@ function onMessageSendHandler(event: Event) {
   let d: HandlerDeps | undefined;
   const undecided = () => {
     try {
-      return toOffice(undecidedSend(d ?? deps()));
+      return toOffice(undecidedSend(d || deps()));
     } catch {
       return { allowEvent: true };
     }

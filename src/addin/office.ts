@@ -40,7 +40,7 @@ export function call<T>(fn: (cb: (r: Office.AsyncResult<T>) => void) => void): P
     fn((r) =>
       r.status === Office.AsyncResultStatus.Succeeded
         ? resolve(r.value)
-        : reject(new Error(r.error?.message ?? "Office call failed")),
+        : reject(new Error((r.error && r.error.message) || "Office call failed")),
     );
   });
 }

@@ -73,7 +73,7 @@ export function serviceClient(
   ): Promise<T> => {
     const res = await fetchFn(baseUrl + path, {
       ...init,
-      headers: await withToken(init.headers ?? {}, token),
+      headers: await withToken(init.headers || {}, token),
     });
     if (res.status === 401 || res.status === 403) throw new ServiceRefused(`${path}: HTTP ${res.status}`);
     if (!res.ok) throw new ServiceUnreachable(`${path}: HTTP ${res.status}`);

@@ -1,15 +1,17 @@
 #!/usr/bin/env node
 import { runCheck } from "./check";
+import { runExchangeConfig } from "./exchangeConfig";
 import { runInspect } from "./inspect";
 import { type CliIO, processIO, UsageError } from "./io";
 
-const USAGE = `usage: mailtls check [--format text|table|json|csv] [--json] [--timeout MS] [--concurrency N] [--from FILE|-] [DOMAIN_OR_ADDRESS...] | mailtls inspect [--json] FILE...`;
+const USAGE = `usage: mailtls check [--format text|table|json|csv] [--json] [--timeout MS] [--concurrency N] [--from FILE|-] [DOMAIN_OR_ADDRESS...] | mailtls inspect [--json] FILE... | mailtls exchange-config [--from FILE|-] [--out FILE] [--rollback FILE] [--max-age-days N] [--include-unverified] [--enforce] [--json] [DOMAIN...]`;
 
 type Command = (argv: string[], io: CliIO) => number | Promise<number>;
 
 const commands: Record<string, Command> = {
   check: runCheck,
   inspect: runInspect,
+  "exchange-config": runExchangeConfig,
 };
 
 /** Runs one command line and returns the exit code: 0 fine, 1 a file or check failed, 2 usage. */

@@ -29,7 +29,12 @@ export interface DecisionInput {
 }
 
 export type ReasonCode =
-  "password-attachment" | "plain-to-unencrypted" | "password-mail" | "unknown-grade" | "service-unreachable";
+  | "deletes-encrypted"
+  | "password-attachment"
+  | "plain-to-unencrypted"
+  | "password-mail"
+  | "unknown-grade"
+  | "service-unreachable";
 
 export interface Reason {
   code: ReasonCode;
@@ -93,7 +98,10 @@ export function decide(input: DecisionInput): Decision {
   const external = [...new Set(input.recipientDomains.map((d) => d.toLowerCase()))].filter(
     (d) => !isInternal(d, internal),
   );
-  const display = (d: string) => input.reports[d]?.displayDomain ?? d;
+  const display = (d: string) => {
+    const r = input.reports[d];
+    return (r && r.displayDomain) || d;
+  };
   const groups = { encrypted: [] as string[], unencrypted: [] as string[], unknown: [] as string[] };
   for (const d of external) {
     const r = input.reports[d];
@@ -112,10 +120,18 @@ export function decide(input: DecisionInput): Decision {
     reasons.push({ code: "service-unreachable", action: input.policy.failOpen ? "allow" : "block" });
   }
 
+  // Partners known to delete password-protected attachments: the file would not arrive, whatever
+  // the grade and the rule.
+  const deleters = (input.policy.partners && input.policy.partners.rejectsEncryptedAttachments) || [];
+  const deleting = protectedFiles.length ? external.filter((d) => isInternal(d, deleters)) : [];
+  if (deleting.length)
+    reasons.push({ code: "deletes-encrypted", action: "block", domains: deleting.map(display) });
   if (external.length > 0 && protectedFiles.length > 0) {
-    const action = toAction(rules.passwordProtectedAttachment);
+    const rule = toAction(rules.passwordProtectedAttachment);
+    const action = rule || (deleting.length ? "block" : undefined);
     if (action) {
-      reasons.push({ code: "password-attachment", action, files: protectedFiles.map((f) => f.name) });
+      if (rule)
+        reasons.push({ code: "password-attachment", action, files: protectedFiles.map((f) => f.name) });
       const allEncrypted = groups.encrypted.length === external.length;
       suggestions.push(
         allEncrypted

@@ -23,8 +23,15 @@ function cut(text: string, max: number): string {
   return text.length <= max ? text : text.slice(0, max - 1) + "…";
 }
 
-function reasonText(lang: Lang, r: Reason, suggestions: Suggestion[]): string | undefined {
+function reasonText(lang: Lang, r: Reason, suggestions: Suggestion[], all: Reason[]): string | undefined {
   switch (r.code) {
+    case "deletes-encrypted": {
+      const text = t(lang, "decision.deletes-encrypted", { domains: list(lang, r.domains) });
+      // With the password rule off, the usual advice comes with it.
+      if (all.some((x) => x.code === "password-attachment")) return text;
+      const files = suggestions.find((s) => s.code === "send-plainly" || s.code === "use-download-link");
+      return `${text} ${reasonText(lang, { code: "password-attachment", action: "block", files: files && files.files }, suggestions, all)}`;
+    }
     case "password-attachment": {
       const plain = suggestions.find((s) => s.code === "send-plainly");
       const link = suggestions.find((s) => s.code === "use-download-link");
@@ -61,7 +68,7 @@ export function decisionMessage(lang: Lang, d: Decision, max = SMART_ALERT_MAX):
   const order = { block: 0, warn: 1, allow: 2 };
   const parts = [...d.reasons]
     .sort((a, b) => order[a.action] - order[b.action])
-    .map((r) => reasonText(lang, r, d.suggestions))
+    .map((r) => reasonText(lang, r, d.suggestions, d.reasons))
     .filter((x): x is string => !!x);
   const separately = d.suggestions.find((s) => s.code === "send-separately");
   if (separately)

@@ -24,6 +24,14 @@ export interface TenantPolicy {
   telemetry: boolean;
   /** Where "replace with a download link" uploads files. */
   linkProvider: "builtin" | "onedrive" | "none";
+  /** What the tenant knows about particular partners. */
+  partners: {
+    /**
+     * Domains (and their subdomains) that delete or reject password-protected attachments on
+     * arrival: such a send is blocked whatever the grade, since the file would not arrive.
+     */
+    rejectsEncryptedAttachments: string[];
+  };
   /** Download links: lifetime, download limit, largest file (the download-link issue uses these). */
   links: {
     expiryHours: number;
@@ -54,6 +62,7 @@ export const DEFAULT_POLICY: TenantPolicy = {
   failOpen: true,
   telemetry: true,
   linkProvider: "builtin",
+  partners: { rejectsEncryptedAttachments: [] },
   links: {
     expiryHours: 168,
     maxDownloads: 10,
@@ -112,6 +121,15 @@ export function parsePolicy(input: unknown, normaliseDomain: (d: string) => stri
     if (!["builtin", "onedrive", "none"].includes(input.linkProvider as string))
       throw new PolicyError("linkProvider must be builtin, onedrive or none");
     p.linkProvider = input.linkProvider as TenantPolicy["linkProvider"];
+  }
+  if (input.partners !== undefined) {
+    if (!isObject(input.partners)) throw new PolicyError("partners must be an object");
+    for (const [k, v] of Object.entries(input.partners)) {
+      if (!owns(p.partners, k)) throw new PolicyError(`unknown partners setting "${k}"`);
+      if (!Array.isArray(v) || !v.every((d) => typeof d === "string"))
+        throw new PolicyError(`partners.${k} must be a list of domain names`);
+      p.partners.rejectsEncryptedAttachments = v.map((d) => normaliseDomain(d as string));
+    }
   }
   if (input.links !== undefined) {
     if (!isObject(input.links)) throw new PolicyError("links must be an object");

@@ -8,6 +8,8 @@ import type { Redis } from "ioredis";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ProbeAdmission } from "../probe/admission";
+import { createDriftWatch, type DriftWatch } from "./admin/drift";
+import { exchangeApi } from "./admin/exchange";
 import { adminApi } from "./admin/routes";
 import { dayOf, type FigureCounter, figureCounter, type FiguresStore } from "./admin/figures";
 import { openSqliteFigures } from "./admin/figuresSqlite";
@@ -60,6 +62,8 @@ export type App = FastifyInstance & {
   metrics: Metrics;
   verdicts: VerdictService;
   codes: CodeQueue;
+  /** The Exchange drift watch; `run()` does a round now (tests). */
+  exchangeWatch: DriftWatch;
   /** The tenants' figures batched in memory; `flush()` writes them now (tests, shutdown). */
   counter: FigureCounter;
 };
@@ -159,6 +163,9 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<App
   const counter = figureCounter(figures, { flushMs: 2000, now: deps.now });
   // Written before the store closes (onClose hooks run in order).
   app.addHook("onClose", async () => counter.close().catch(() => undefined));
+  const drift = createDriftWatch({ figures, store, verdicts, metrics, log: app.log, now: deps.now });
+  app.addHook("onReady", async () => drift.start());
+  app.addHook("onClose", async () => drift.stop());
   const ctx: ServerContext = {
     config,
     verdicts,
@@ -168,6 +175,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<App
     metrics,
     figures,
     counter,
+    drift,
   };
 
   app.addSchema(domainReport);
@@ -195,6 +203,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<App
   await app.register(checkApi, ctx);
   await app.register(eventsApi, ctx);
   await app.register(adminApi, ctx);
+  await app.register(exchangeApi, ctx);
 
   const files = deps.files ?? new FileStore({ dir: join(config.dataDir, "files"), now: deps.now });
   if (!deps.files) app.addHook("onClose", async () => files.close());
@@ -212,5 +221,11 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<App
   await app.register(ops, ctx);
   if (deps.staticRoot) await registerStatic(app, deps.staticRoot, config);
 
-  return Object.assign(app as unknown as FastifyInstance, { metrics, verdicts, codes, counter }) as App;
+  return Object.assign(app as unknown as FastifyInstance, {
+    metrics,
+    verdicts,
+    codes,
+    counter,
+    exchangeWatch: drift,
+  }) as App;
 }

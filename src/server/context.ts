@@ -1,3 +1,4 @@
+import type { DriftWatch } from "./admin/drift";
 import type { FigureCounter, FiguresStore } from "./admin/figures";
 import type { createAuthenticator } from "./auth";
 import type { ServerConfig } from "./config";
@@ -21,4 +22,6 @@ export interface ServerContext {
   /** The tenants' figures (daily aggregates) and the counter that batches writes to them. */
   figures: FiguresStore;
   counter: FigureCounter;
+  /** Partners of generated Exchange connectors that no longer qualify (admin/drift.ts). */
+  drift: DriftWatch;
 }

@@ -35,6 +35,10 @@ describe("launchevent.js", () => {
     expect(bundle).not.toMatch(/\bimport\s*\(/);
   });
 
+  it("keeps within its budget of 64 KB minified", () => {
+    expect(Buffer.byteLength(bundle)).toBeLessThanOrEqual(64 * 1024);
+  });
+
   it("associates exactly the manifest's four handlers, in a context without DOM, require or process", () => {
     const outlook = load({ to: [] });
     expect([...outlook.associated.keys()].sort()).toEqual([...HANDLER_NAMES].sort());

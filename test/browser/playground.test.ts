@@ -3,6 +3,7 @@
  * compose window with a simulated Office.js) runs the real event bundle and hosts the real task
  * pane, against a service that probes the local real mail servers.
  */
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { BrowserContext, FrameLocator, Page } from "playwright-core";
 import { ARTIFACTS } from "../helpers/browser";
@@ -174,4 +175,59 @@ describe("playground: the add-in without Outlook", () => {
     await pane.getByText(/Checked /).waitFor();
     await page.screenshot({ path: join(ARTIFACTS, "taskpane-en.png") });
   });
+});
+
+describe("playground: a partner that deletes password-protected attachments", () => {
+  // The tenant's policy (partners.rejectsEncryptedAttachments) names good.test.
+  const s = servedPages((dir) => {
+    const policy = join(dir, "policy.json");
+    writeFileSync(policy, JSON.stringify({ partners: { rejectsEncryptedAttachments: ["good.test"] } }));
+    return { MAILTLS_POLICY_FILE: policy };
+  });
+  let context: BrowserContext;
+  afterEach(async () => context?.close());
+
+  it.each([
+    [
+      "en",
+      "Deletes password-protected attachments",
+      "good.test deletes password-protected attachments: it would not arrive.",
+    ],
+    [
+      "ja",
+      "パスワード付き添付を削除する宛先",
+      "good.test はパスワード付きの添付ファイルを削除するため、届きません。",
+    ],
+  ] as const)(
+    "the pane marks the recipient, and the send is stopped with its own message (%s)",
+    async (lang, badge, message) => {
+      context = await s.browser.newContext({
+        locale: lang === "ja" ? "ja-JP" : "en-US",
+        viewport: { width: 1280, height: 900 },
+      });
+      await context.route("https://appsforoffice.microsoft.com/**", (r) => r.abort());
+      const page = await context.newPage();
+      await page.goto(`${s.svc.url}/addin/playground.html?lang=${lang}`);
+      await page.getByTestId("send-button").waitFor();
+      await page.getByTestId("open-pane-button").click();
+      const pane = page.frameLocator('[data-testid="taskpane-frame"]');
+      for (const to of ["sato@good.test", "ito@partial.test"]) {
+        await page.getByTestId("to-input").fill(to);
+        await page.getByTestId("to-input").press("Enter");
+      }
+      const good = pane.locator('[data-domain="good.test"]');
+      await good.locator("[data-deletes-encrypted]").waitFor();
+      expect(await good.locator("[data-deletes-encrypted]").textContent()).toBe(badge);
+      await pane.locator('[data-domain="partial.test"][data-grade="partial"]').waitFor();
+      expect(await pane.locator('[data-domain="partial.test"] [data-deletes-encrypted]').count()).toBe(0);
+      await page.getByTestId("attach-input").setInputFiles(join(FIXTURES, "zipcrypto.zip"));
+      await page.locator('[data-testid="infobar"][data-key="mailtls.attachments"]').waitFor();
+      await page.getByTestId("send-button").click();
+      const alert = page.getByTestId("smart-alert");
+      await alert.waitFor();
+      expect(await alert.textContent()).toContain(message);
+      if (lang === "en")
+        await page.screenshot({ path: join(ARTIFACTS, "playground-deletes-en.png"), animations: "disabled" });
+    },
+  );
 });

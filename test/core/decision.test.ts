@@ -224,3 +224,49 @@ describe("the password mail of PPAP", () => {
     expect(d).toMatchObject({ action: "warn", reasons: [{ code: "password-mail", action: "warn" }] });
   });
 });
+
+describe("decide: partners that delete password-protected attachments", () => {
+  const deleters = { partners: { rejectsEncryptedAttachments: ["tls0.example"] } };
+
+  it("blocks a password-protected file to them whatever the grade, with its own reason", () => {
+    const d = decide(input(["tls"], [zipcrypto], deleters));
+    expect(d.action).toBe("block");
+    expect(d.reasons.map((r) => r.code)).toEqual(["deletes-encrypted", "password-attachment"]);
+    expect(d.reasons[0]).toMatchObject({ action: "block", domains: ["tls0.example"] });
+    // The usual advice comes with it: plainly, since the path is encrypted.
+    expect(d.suggestions.map((s) => s.code)).toContain("send-plainly");
+  });
+
+  it("blocks even when the password rule is off, and still advises", () => {
+    const d = decide(
+      input(["tls"], [zipcrypto], {
+        ...deleters,
+        rules: { ...DEFAULT_POLICY.rules, passwordProtectedAttachment: "off" },
+      }),
+    );
+    expect(d.action).toBe("block");
+    expect(d.reasons.map((r) => r.code)).toEqual(["deletes-encrypted"]);
+    expect(d.suggestions.map((s) => s.code)).toContain("send-plainly");
+  });
+
+  it("advises a link when the path is not encrypted; covers the partner's subdomains", () => {
+    const d = decide({
+      ...input(["no-tls"], [zipcrypto], { partners: { rejectsEncryptedAttachments: ["no-tls0.example"] } }),
+      recipientDomains: ["mail.no-tls0.example"],
+      reports: { "mail.no-tls0.example": report("mail.no-tls0.example", "no-tls") },
+    });
+    expect(d.reasons[0]).toMatchObject({ code: "deletes-encrypted", domains: ["mail.no-tls0.example"] });
+    expect(d.suggestions.map((s) => s.code)).toContain("use-download-link");
+  });
+
+  it("says nothing of it for plain files, or for partners not on the list", () => {
+    expect(decide(input(["tls"], [pdf], deleters)).reasons.map((r) => r.code)).not.toContain(
+      "deletes-encrypted",
+    );
+    expect(
+      decide(
+        input(["tls"], [zipcrypto], { partners: { rejectsEncryptedAttachments: ["other.example"] } }),
+      ).reasons.map((r) => r.code),
+    ).not.toContain("deletes-encrypted");
+  });
+});

@@ -90,3 +90,36 @@ describe("decision messages", () => {
     );
   });
 });
+
+describe("decisionMessage: partners that delete password-protected attachments", () => {
+  const policy = {
+    ...DEFAULT_POLICY,
+    partners: { rejectsEncryptedAttachments: ["example.co.jp"] },
+  };
+  it("names the partner first, then the usual advice, in both languages", () => {
+    const d = decide({
+      recipientDomains: ["example.co.jp"],
+      reports: { "example.co.jp": report("example.co.jp", "tls") },
+      attachments: [zip],
+      policy,
+    });
+    expect(decisionMessage("en", d)).toMatch(
+      /^example\.co\.jp deletes password-protected attachments: it would not arrive\.\s[\s\S]*attach the file without a password/,
+    );
+    expect(decisionMessage("ja", d)).toMatch(
+      /^example\.co\.jp はパスワード付きの添付ファイルを削除するため、届きません。/,
+    );
+    expect(decisionMessage("en", d).length).toBeLessThanOrEqual(SMART_ALERT_MAX);
+  });
+  it("with the password rule off, the advice still comes (a link when not encrypted)", () => {
+    const d = decide({
+      recipientDomains: ["example.co.jp"],
+      reports: { "example.co.jp": report("example.co.jp", "no-tls") },
+      attachments: [zip],
+      policy: { ...policy, rules: { ...policy.rules, passwordProtectedAttachment: "off" } },
+    });
+    const en = decisionMessage("en", d);
+    expect(en).toMatch(/^example\.co\.jp deletes password-protected attachments: it would not arrive\./);
+    expect(en).toMatch(/download link/);
+  });
+});

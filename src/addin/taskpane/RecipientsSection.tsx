@@ -10,7 +10,12 @@ import {
   Textarea,
   tokens,
 } from "@fluentui/react-components";
-import { ArrowClockwise16Regular, ChevronDown16Regular, ChevronRight16Regular } from "@fluentui/react-icons";
+import {
+  ArrowClockwise16Regular,
+  ChevronDown16Regular,
+  ChevronRight16Regular,
+  Delete16Regular,
+} from "@fluentui/react-icons";
 import { useEffect, useId, useState } from "react";
 import { type Lang, t } from "../../core/i18n";
 import { partnerRequest } from "../../core/partnerRequest";
@@ -158,6 +163,11 @@ function DomainItem({ lang, row, onReport }: DomainProps) {
         ) : (
           <GradeBadge grade={r.grade} lang={lang} />
         )}
+        {row.deletesEncrypted ? (
+          <Badge appearance="tint" color="danger" icon={<Delete16Regular />} data-deletes-encrypted="">
+            {t(lang, "pane.deletesEncrypted")}
+          </Badge>
+        ) : null}
       </div>
       <Text size={200} className={s.addresses} block>
         {row.addresses.join(", ")}

@@ -6,7 +6,7 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { InspectionResult } from "../../core/attachments/types";
-import type { AttachmentFacts, Decision } from "../../core/decision";
+import { type AttachmentFacts, type Decision, isInternal } from "../../core/decision";
 import { tryParseMailDomain } from "../../core/domain";
 import { DEFAULT_POLICY, type TenantPolicy } from "../../core/policy";
 import {
@@ -32,6 +32,8 @@ export interface DomainRow {
   domain: string;
   displayDomain: string;
   internal: boolean;
+  /** The tenant's policy says this partner deletes password-protected attachments. */
+  deletesEncrypted: boolean;
   addresses: string[];
   report?: CompactReport;
 }
@@ -65,6 +67,7 @@ function groupByDomain(
       domain: d.ascii,
       displayDomain: d.unicode,
       internal: isInternalDomain(d.ascii, policy, userDomain),
+      deletesEncrypted: isInternal(d.ascii, policy.partners?.rejectsEncryptedAttachments ?? []),
       addresses: [],
     };
     if (!row.addresses.includes(a)) row.addresses.push(a);

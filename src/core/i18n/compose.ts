@@ -6,6 +6,10 @@ import type { Lang } from "./lang";
  * event bundle that classic Outlook loads must stay small, and the rest is pages and CLI text.
  */
 export const composeCatalogue = {
+  "decision.deletes-encrypted": {
+    ja: "{domains} はパスワード付きの添付ファイルを削除するため、届きません。",
+    en: "{domains} deletes password-protected attachments: it would not arrive.",
+  },
   "decision.password-attachment.plain": {
     ja: "パスワード付きファイル（{files}）は受信側のウイルス検査を妨げます。宛先（{domains}）のメールサーバーは暗号化通信に対応しているので、パスワードを付けずにそのまま添付してください。",
     en: "Password-protected files ({files}) block the recipient's virus scan. The recipients' mail servers ({domains}) accept encrypted mail: attach the file without a password.",

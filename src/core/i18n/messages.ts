@@ -245,6 +245,10 @@ const catalogue = {
     ja: "キャンセルしました。添付と本文はそのままです。",
     en: "Cancelled. The attachment and the message are unchanged.",
   },
+  "pane.deletesEncrypted": {
+    ja: "パスワード付き添付を削除する宛先",
+    en: "Deletes password-protected attachments",
+  },
   "pane.link.refused": {
     ja: "サービスがアップロードを受け付けませんでした。サインインが必要です。管理者にお知らせください",
     en: "the service did not accept the upload: it needs a sign-in. Please tell your administrator",
@@ -346,6 +350,15 @@ const catalogue = {
     ja: "{domain} を再確認しました: {grade}",
     en: "{domain} checked again: {grade}",
   },
+  "admin.deleters.title": {
+    ja: "パスワード付き添付を削除する取引先",
+    en: "Partners that delete password-protected attachments",
+  },
+  "admin.deleters.note": {
+    ja: "ポリシーの partners.rejectsEncryptedAttachments の一覧です。これらの宛先へのパスワード付き添付は、判定にかかわらず送信時に止めます。",
+    en: "From the policy's partners.rejectsEncryptedAttachments: a password-protected attachment to them is stopped on send, whatever the grade.",
+  },
+  "admin.deleters.none": { ja: "登録されていません。", en: "None listed." },
   "admin.data.title": { ja: "取引先リスト", en: "Partner list" },
   "admin.export": { ja: "取引先を CSV で書き出す", en: "Export partners (CSV)" },
   "admin.import.label": {
@@ -363,6 +376,197 @@ const catalogue = {
     en: "The import was interrupted ({done}/{total}).",
   },
   "admin.import.failed": { ja: "インポートできませんでした: {why}", en: "Could not import: {why}" },
+  "admin.exchange.title": { ja: "Exchange Online での強制", en: "Exchange Online" },
+  "admin.exchange.note": {
+    ja: "取引先の確認結果から、TLS を必須にする Exchange Online の送信コネクタと、社外宛てのパスワード付き添付を監査する転送ルールの PowerShell スクリプトを作ります。Smart Alerts の動かない iOS・Android の Outlook や、アドインのない利用者の送信にも効きます。内容を確認し、Connect-ExchangeOnline で接続してから実行してください。",
+    en: "From the partners' checks, a PowerShell script for Exchange Online: outbound connectors that require TLS to the partners that proved it, and a transport rule that audits password-protected attachments to outside recipients. It also covers Outlook on iOS and Android, where Smart Alerts do not run, and users without the add-in. Review it, connect with Connect-ExchangeOnline, then run it.",
+  },
+  "admin.exchange.includeUnverified": {
+    ja: "証明書を検証できない取引先も含める（EncryptionOnly）",
+    en: "Include partners whose certificate does not validate (EncryptionOnly)",
+  },
+  "admin.exchange.enforce": {
+    ja: "パスワード付き添付を拒否する（既定は監査のみ）",
+    en: "Reject password-protected attachments (the default only audits)",
+  },
+  "admin.exchange.maxAge": { ja: "この日数以内の確認結果を使う", en: "Use checks from the last" },
+  "admin.exchange.days": { ja: "{n} 日", en: "{n} days" },
+  "admin.exchange.included": {
+    ja: "TLS を必須にする取引先（{n}）",
+    en: "Partners TLS will be required for ({n})",
+  },
+  "admin.exchange.excluded": { ja: "入れない取引先（{n}）", en: "Partners left out ({n})" },
+  "admin.exchange.connector": { ja: "コネクタ", en: "Connector" },
+  "admin.exchange.why": { ja: "理由", en: "Why" },
+  "admin.exchange.none": { ja: "ありません。", en: "None." },
+  "admin.exchange.download": {
+    ja: "スクリプトをダウンロード（.ps1）",
+    en: "Download the script (.ps1)",
+  },
+  "admin.exchange.rollback": { ja: "ロールバックをダウンロード", en: "Download the rollback" },
+  "admin.exchange.showScript": { ja: "スクリプトを表示", en: "Show the script" },
+  "admin.exchange.last": {
+    ja: "前回の生成: {at}（取引先 {partners} 件、コネクタ {connectors} 個、{mode}）",
+    en: "Last generated {at}: {partners} partners in {connectors} connectors, {mode}",
+  },
+  "admin.exchange.never": {
+    ja: "まだ生成していません。ダウンロードすると記録され、ロールバックと変化の監視に使われます。",
+    en: "Not generated yet. A download is recorded, for its rollback and to watch for drift.",
+  },
+  "admin.exchange.downloaded": {
+    ja: "ダウンロードしました。この生成を記録しました。",
+    en: "Downloaded; this generation is recorded.",
+  },
+  "admin.exchange.drift.title": {
+    ja: "TLS 必須のコネクタに入れた取引先のうち、条件を満たさなくなったもの: {n} 件",
+    en: "Partners inside the generated TLS-required connectors that no longer qualify: {n}",
+  },
+  "admin.exchange.drift.body": {
+    ja: "これらへのメールは今、保留され、やがて返送されます。スクリプトを生成し直して実行してください。",
+    en: "Mail to them would be held now, and in the end bounced. Generate the script again and run it.",
+  },
+  "exchange.excluded.partial": {
+    ja: "一部の MX が暗号化（TLS）に対応していません。TLS を必須にすると、その MX へのメールが保留・返送されます。",
+    en: "Some MX hosts do not accept TLS: with TLS required, mail routed to them would be held, then bounced.",
+  },
+  "exchange.excluded.no-tls": {
+    ja: "暗号化（STARTTLS）に対応していません。TLS を必須にするとメールが届かなくなります。",
+    en: "Does not accept TLS (STARTTLS): with TLS required, mail would not arrive.",
+  },
+  "exchange.excluded.unknown": {
+    ja: "判定できませんでした（応答なし・時間切れ）。確かめられないものは必須にしません。",
+    en: "Could not be checked (no answer, or timed out): what is not proven is not required.",
+  },
+  "exchange.excluded.no-mail": {
+    ja: "メールを受け取らないドメインです。",
+    en: "The domain receives no mail.",
+  },
+  "exchange.excluded.not-every-mx": {
+    ja: "応答しなかった MX があります（{hosts}）。そこで TLS が使えるかわかりません。",
+    en: "Some MX hosts did not answer ({hosts}): whether they accept TLS is not known.",
+  },
+  "exchange.excluded.cert-unverified": {
+    ja: "暗号化はできますが、証明書を検証できません（{hosts}）。「証明書を検証できない取引先も含める」（--include-unverified）で EncryptionOnly のコネクタに入ります。",
+    en: 'Accepts TLS, but the certificate does not validate ({hosts}). "Include unverified" (--include-unverified) puts it in an EncryptionOnly connector.',
+  },
+  "exchange.excluded.stale": {
+    ja: "最後の確認が {days} 日より前です。確認し直してから生成してください。",
+    en: "Last checked more than {days} days ago: check it again, then generate.",
+  },
+  "exchange.excluded.not-checked": {
+    ja: "まだ確認されていません。",
+    en: "Not checked yet.",
+  },
+  "exchange.excluded.over-limit": {
+    ja: "1 回で扱える取引先の上限（{max} 件）を超えました。",
+    en: "Beyond the partners one plan takes ({max}).",
+  },
+  "exchange.tls.CertificateValidation": {
+    ja: "TLS 必須・証明書を検証",
+    en: "TLS required, certificate validated",
+  },
+  "exchange.tls.DomainValidation": {
+    ja: "TLS 必須・証明書と名前（{pattern}）を検証",
+    en: "TLS required, certificate and name ({pattern}) validated",
+  },
+  "exchange.tls.EncryptionOnly": {
+    ja: "TLS 必須・暗号化のみ（証明書は検証しない）",
+    en: "TLS required, encryption only (certificate not validated)",
+  },
+  "exchange.reject": {
+    ja: "パスワード付きの添付ファイルは社外へ送れません（PPAP 廃止）。宛先のメールサーバーが暗号化（TLS）に対応していれば、パスワードをかけずにそのまま添付して送ってください。対応していなければ、MailTLS Guard のダウンロードリンクで送ってください。",
+    en: "Password-protected attachments cannot be sent outside the organisation (no more PPAP). If the recipient's mail servers accept encrypted mail (TLS), attach the file without a password; otherwise send it as a MailTLS Guard download link.",
+  },
+  "exchange.reject.check": { ja: "宛先の確認: {url}", en: "Check a recipient: {url}" },
+  "exchange.script.title": {
+    ja: "MailTLS Guard: Exchange Online の送信コネクタと転送ルール",
+    en: "MailTLS Guard: Exchange Online outbound connectors and transport rule",
+  },
+  "exchange.script.generated": { ja: "生成日時: {at}（{source}）", en: "Generated {at} ({source})" },
+  "exchange.script.source.cli": {
+    ja: "mailtls exchange-config がその場で確認した結果から",
+    en: "from the probes mailtls exchange-config ran just then",
+  },
+  "exchange.script.source.service": {
+    ja: "MailTLS Guard サービスが {days} 日以内に確認した判定から、テナント {tenant}",
+    en: "from the MailTLS Guard service's verdicts of the last {days} days, tenant {tenant}",
+  },
+  "exchange.script.does": {
+    ja: "TLS を証明した取引先への送信に TLS を必須にし、社外宛てのパスワード付き添付を{mode}。",
+    en: "It requires TLS for mail to the partners that proved it, and {mode} password-protected attachments to outside recipients.",
+  },
+  "exchange.script.mode.Audit": {
+    ja: "監査します（記録のみ、メールは止めません）",
+    en: "audits (records, stops nothing)",
+  },
+  "exchange.script.mode.Enforce": {
+    ja: "拒否します（送信者に理由を返します）",
+    en: "rejects (the sender gets the reason back)",
+  },
+  "exchange.script.warning": {
+    ja: "警告: TLS 必須のコネクタは、取引先の TLS が後で壊れると、その宛先へのメールを保留し、やがて返送します。このスクリプトを定期的に（少なくとも週に 1 度）生成し直して実行してください。MailTLS Guard のコンソールは、そうなった取引先を知らせます。",
+    en: "Warning: a TLS-required connector holds mail, and in the end bounces it, when a partner's TLS later breaks. Generate this script again and run it regularly (at least weekly); the MailTLS Guard console alerts when a partner in a generated connector falls below what put it there.",
+  },
+  "exchange.script.run": {
+    ja: "実行方法（Windows PowerShell 5.1 または PowerShell 7、ExchangeOnlineManagement モジュール）:",
+    en: "How to run (Windows PowerShell 5.1 or PowerShell 7, with the ExchangeOnlineManagement module):",
+  },
+  "exchange.script.undo": {
+    ja: "元に戻す: ロールバックスクリプト（mailtls exchange-config --rollback FILE、またはコンソールの「ロールバック」）は、このスクリプトが作るものだけを削除します。",
+    en: "Undo: the rollback script (mailtls exchange-config --rollback FILE, or the console's rollback download) removes exactly what this script creates.",
+  },
+  "exchange.script.twice": {
+    ja: "2 回実行しても結果は同じです（あれば Set-、なければ New-）。以前このスクリプトが作り、今回の計画にないコネクタ（名前が「{prefix}」で始まるもの）は削除します。",
+    en: 'Running it twice changes nothing (Set- when it exists, New- otherwise). Connectors it made before that this plan no longer has (names beginning "{prefix}") are removed.',
+  },
+  "exchange.script.included": {
+    ja: "TLS 必須のコネクタに入れた取引先（{n}）:",
+    en: "Partners in TLS-required connectors ({n}):",
+  },
+  "exchange.script.excluded": {
+    ja: "入れなかった取引先（{n}）: これらへのメールは従来どおりです（相手が対応していれば TLS を使います）。",
+    en: "Partners left out ({n}): mail to them goes as before (TLS whenever offered).",
+  },
+  "exchange.script.none": {
+    ja: "TLS を必須にできる取引先はありません。コネクタは作りません。",
+    en: "No partner qualifies for required TLS: no connector is created.",
+  },
+  "exchange.script.dane": {
+    ja: "SmtpDaneMode を Mandatory にすると、Exchange Online はこのコネクタの宛先へ、DANE（DNSSEC で署名された TLSA レコード）でサーバーを認証できたときだけ送ります。取引先の DNSSEC や TLSA が壊れるとメールは保留されます。有効にするには次の行の # を外してください。",
+    en: "SmtpDaneMode Mandatory: Exchange Online then sends to this connector's partners only when DANE (TLSA records signed with DNSSEC) authenticates their servers; mail is held if a partner's DNSSEC or TLSA breaks. Remove the # on the next line to turn it on.",
+  },
+  "exchange.script.mtaSts": {
+    ja: "MTA-STS: Exchange Online は既定（MtaStsMode Opportunistic）で取引先の MTA-STS ポリシーに従います。このスクリプトは変更しません。",
+    en: "MTA-STS: Exchange Online follows partners' MTA-STS policies by default (MtaStsMode Opportunistic); this script leaves that as it is.",
+  },
+  "exchange.script.domainValidation": {
+    ja: "DomainValidation: 証明書の名前が {pattern} に一致することも確かめます。確認では、これらの取引先の MX はすべてこの範囲にあり、それぞれの名前に有効な証明書を示しました。",
+    en: "DomainValidation: the certificate's name must also match {pattern}. Every MX of these partners is below it and presented a certificate valid for its name.",
+  },
+  "exchange.script.encryptionOnly": {
+    ja: "EncryptionOnly: 暗号化は必須にしますが、証明書は検証しません（証明書を検証できない取引先）。",
+    en: "EncryptionOnly: encryption is required, the certificate is not validated (partners whose certificate does not validate).",
+  },
+  "exchange.script.rule": {
+    ja: "社外宛てのパスワード付き添付ファイル。Audit（既定）はメッセージ追跡に記録するだけで、Enforce（--enforce）は送信者に次の理由を付けて拒否します。",
+    en: "Password-protected attachments to outside recipients. Audit (the default) only records them in message trace; Enforce (--enforce) rejects them with the reason below.",
+  },
+  "exchange.script.stale": {
+    ja: "このスクリプトが以前作り、今回の計画にないコネクタを削除します（TLS の必須をやめるだけで、メールは止まりません）。",
+    en: "Removes connectors this script made before that this plan no longer has (that only stops requiring TLS; no mail stops).",
+  },
+  "exchange.cli.summary": {
+    ja: "{included} 件の取引先を {connectors} 個のコネクタに入れ、{excluded} 件を除外しました。パスワード付き添付のルールは {mode} モードです。",
+    en: "{included} partners in {connectors} connectors, {excluded} left out; the password-attachment rule is in {mode} mode.",
+  },
+  "exchange.rollback.title": {
+    ja: "MailTLS Guard: {at} に生成した Exchange Online の構成を元に戻す",
+    en: "MailTLS Guard: undo the Exchange Online configuration generated {at}",
+  },
+  "exchange.rollback.does": {
+    ja: "次のコネクタと転送ルールがあれば削除します。それ以外には触れません。2 回実行しても問題ありません。",
+    en: "Removes these connectors and the transport rule where they exist, and touches nothing else; running it twice is harmless.",
+  },
 } as const satisfies Record<string, Record<Lang, string>>;
 
 export type MessageKey = keyof typeof catalogue;

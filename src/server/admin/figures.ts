@@ -4,6 +4,7 @@
  * attachment, how blocked ones were resolved). Never an address, a name, a subject or a file
  * name: the keys are tenant IDs, days, domains and fixed codes. Kept for MAILTLS_RETENTION_DAYS.
  */
+import type { TlsSettings } from "../../core/exchange";
 
 /** A tenant: the Entra tenant ID (`tid`), or "default" for add-ins that do not sign in. */
 export type TenantId = string;
@@ -46,6 +47,27 @@ export interface ImportJob {
   state: ImportState;
 }
 
+/** What the Exchange Online generator gave a tenant: kept to undo it and to watch for drift. */
+export interface ExchangeGeneration {
+  id: string;
+  tenant: TenantId;
+  generatedAt: string;
+  maxAgeDays: number;
+  includeUnverified: boolean;
+  mode: "Audit" | "Enforce";
+  rule: string;
+  connectors: Array<{
+    name: string;
+    tlsSettings: TlsSettings;
+    tlsDomain?: string;
+    dane: boolean;
+    domains: string[];
+  }>;
+}
+
+/** Generations kept per tenant (the newest). */
+export const MAX_GENERATIONS = 20;
+
 /** Where the figures live: SQLite by default, Redis when several instances share them. */
 export interface FiguresStore {
   readonly kind: string;
@@ -57,6 +79,12 @@ export interface FiguresStore {
   tenants(): Promise<TenantId[]>;
   putImport(job: ImportJob): Promise<void>;
   getImport(id: string): Promise<ImportJob | undefined>;
+  /** Records a generation; only the newest MAX_GENERATIONS of the tenant are kept. */
+  putGeneration(g: ExchangeGeneration): Promise<void>;
+  /** The tenant's generations, newest first. */
+  generations(tenant: TenantId): Promise<ExchangeGeneration[]>;
+  /** Every tenant's newest generation (what the drift watch checks). */
+  latestGenerations(): Promise<ExchangeGeneration[]>;
   /** Deletes every figure of days before `before`. */
   trim(before: Day): Promise<number>;
   close(): Promise<void>;

@@ -2,9 +2,11 @@ import type { Redis } from "ioredis";
 import {
   type CountKind,
   type Day,
+  type ExchangeGeneration,
   type FiguresStore,
   type ImportJob,
   MAX_DOMAINS_PER_DAY,
+  MAX_GENERATIONS,
   type TenantId,
 } from "./figures";
 
@@ -121,6 +123,26 @@ export function redisFigures(redis: Redis, retentionDays: number): FiguresStore 
     async getImport(id) {
       const raw = await redis.get(`mailtls:import:${id}`);
       return raw ? (JSON.parse(raw) as ImportJob) : undefined;
+    },
+    async putGeneration(g) {
+      await redis
+        .multi()
+        .lpush(`mailtls:xgen:${g.tenant}`, JSON.stringify(g))
+        .ltrim(`mailtls:xgen:${g.tenant}`, 0, MAX_GENERATIONS - 1)
+        .sadd("mailtls:xgen:tenants", g.tenant)
+        .exec();
+    },
+    async generations(tenant) {
+      const raw = await redis.lrange(`mailtls:xgen:${tenant}`, 0, MAX_GENERATIONS - 1);
+      return raw.map((r) => JSON.parse(r) as ExchangeGeneration);
+    },
+    async latestGenerations() {
+      const tenants = (await redis.smembers("mailtls:xgen:tenants")).sort();
+      if (tenants.length === 0) return [];
+      const m = redis.multi();
+      for (const t of tenants) m.lindex(`mailtls:xgen:${t}`, 0);
+      const res = (await m.exec()) ?? [];
+      return res.flatMap(([, v]) => (typeof v === "string" ? [JSON.parse(v) as ExchangeGeneration] : []));
     },
     async trim() {
       // Every key expires by itself after the retention time.

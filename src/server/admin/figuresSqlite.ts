@@ -6,9 +6,11 @@ import {
   type Day,
   type DayCount,
   type DayLookup,
+  type ExchangeGeneration,
   type FiguresStore,
   type ImportJob,
   MAX_DOMAINS_PER_DAY,
+  MAX_GENERATIONS,
   type TenantId,
 } from "./figures";
 
@@ -33,7 +35,29 @@ export function openSqliteFigures(path: string): FiguresStore {
       tenant TEXT NOT NULL, day TEXT NOT NULL, domains INTEGER NOT NULL, PRIMARY KEY (tenant, day)
     ) WITHOUT ROWID;
     CREATE TABLE IF NOT EXISTS imports (id TEXT PRIMARY KEY, tenant TEXT NOT NULL, created_at INTEGER NOT NULL, job TEXT NOT NULL);
+    CREATE TABLE IF NOT EXISTS exchange_generations (
+      tenant TEXT NOT NULL, id TEXT NOT NULL, generated_at TEXT NOT NULL, body TEXT NOT NULL,
+      PRIMARY KEY (tenant, id)
+    ) WITHOUT ROWID;
   `);
+  const putGeneration = db.prepare(
+    "INSERT OR REPLACE INTO exchange_generations (tenant, id, generated_at, body) VALUES (@tenant, @id, @generatedAt, @body)",
+  );
+  const keepGenerations = db.prepare<[string, string, number]>(
+    `DELETE FROM exchange_generations WHERE tenant = ? AND id NOT IN
+      (SELECT id FROM exchange_generations WHERE tenant = ? ORDER BY generated_at DESC, id DESC LIMIT ?)`,
+  );
+  const generations = db.prepare<[string], { body: string }>(
+    "SELECT body FROM exchange_generations WHERE tenant = ? ORDER BY generated_at DESC, id DESC",
+  );
+  const latestGenerations = db.prepare<[], { body: string }>(
+    `SELECT body FROM exchange_generations g WHERE id = (SELECT id FROM exchange_generations
+      WHERE tenant = g.tenant ORDER BY generated_at DESC, id DESC LIMIT 1) ORDER BY tenant`,
+  );
+  const writeGeneration = db.transaction((g: ExchangeGeneration) => {
+    putGeneration.run({ tenant: g.tenant, id: g.id, generatedAt: g.generatedAt, body: JSON.stringify(g) });
+    keepGenerations.run(g.tenant, g.tenant, MAX_GENERATIONS);
+  });
   const addCount =
     db.prepare(`INSERT INTO tenant_counts (tenant, day, kind, key, count) VALUES (@tenant, @day, @kind, @key, @count)
     ON CONFLICT (tenant, day, kind, key) DO UPDATE SET count = count + excluded.count`);
@@ -114,6 +138,15 @@ export function openSqliteFigures(path: string): FiguresStore {
     async getImport(id) {
       const row = getImport.get(id);
       return row ? (JSON.parse(row.job) as ImportJob) : undefined;
+    },
+    async putGeneration(g) {
+      writeGeneration(g);
+    },
+    async generations(tenant) {
+      return generations.all(tenant).map((r) => JSON.parse(r.body) as ExchangeGeneration);
+    },
+    async latestGenerations() {
+      return latestGenerations.all().map((r) => JSON.parse(r.body) as ExchangeGeneration);
     },
     async trim(before: Day) {
       const cutoffMs = Date.parse(`${before}T00:00:00Z`);

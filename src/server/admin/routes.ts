@@ -3,40 +3,22 @@
  * and a fresh check of one partner. Operators (MAILTLS_ADMIN_KEYS) choose any tenant with
  * `?tenant=`; an Entra token with the app role MailTLS.Admin reads its own tenant only.
  */
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance } from "fastify";
 import { decodeText, PartnerListError, parsePartnerList } from "../../lists/partners";
 import { GRADES, type Grade } from "../../core/verdict";
-import { AuthError } from "../auth";
 import type { ServerContext } from "../context";
 import { ApiError, domainOrThrow } from "../http/errors";
 import { QueueFull } from "../verdicts";
-import { dayOf, DEFAULT_TENANT, isTenantId, type TenantId } from "./figures";
+import { tenantAccess } from "./access";
+import { period, periodOf, type PeriodQuery } from "./period";
+import { DEFAULT_TENANT, type TenantId } from "./figures";
 import { Importer, ImportsBusy } from "./imports";
 import { type PartnerFigure, partnersOf, summarise } from "./summary";
 
-const DAY_RE = "^\\d{4}-\\d{2}-\\d{2}$";
 const DEFAULT_LIMIT = 1000;
 const MAX_LIMIT = 10_000;
-/** The longest period one question may span. */
-const MAX_DAYS = 400;
 /** The largest partner list an import takes. */
 const IMPORT_MAX_BYTES = 10 * 1024 * 1024;
-
-const period = {
-  from: {
-    type: "string",
-    pattern: DAY_RE,
-    description: "first day (UTC), YYYY-MM-DD; default 29 days before `to`",
-  },
-  to: { type: "string", pattern: DAY_RE, description: "last day (UTC), YYYY-MM-DD; default today" },
-  tenant: {
-    type: "string",
-    maxLength: 36,
-    description: "operators: the tenant ID, or default (the default)",
-  },
-} as const;
-
-type PeriodQuery = { from?: string; to?: string; tenant?: string };
 
 export async function adminApi(app: FastifyInstance, ctx: ServerContext): Promise<void> {
   const { auth, figures, store, verdicts, config } = ctx;
@@ -49,29 +31,7 @@ export async function adminApi(app: FastifyInstance, ctx: ServerContext): Promis
   });
   app.addHook("onClose", async () => importer.close());
 
-  /** The tenant a request may read: an operator's choice, or a tenant admin's own. */
-  async function tenantOf(req: FastifyRequest<{ Querystring: { tenant?: string } }>): Promise<TenantId> {
-    const who = await auth.admin(req);
-    const asked = req.query.tenant?.toLowerCase();
-    if (asked !== undefined && !isTenantId(asked))
-      throw new ApiError(400, "bad-request", "tenant: a tenant ID (GUID) or default");
-    if (who.kind === "operator") return asked ?? DEFAULT_TENANT;
-    if (asked !== undefined && asked !== who.tenant)
-      throw new AuthError(403, "forbidden", "a tenant's admin sees only its own tenant");
-    return who.tenant;
-  }
-
-  function periodOf(q: PeriodQuery): { from: string; to: string } {
-    const now = Date.now();
-    const to = q.to ?? dayOf(now);
-    const from = q.from ?? dayOf(Date.parse(`${to}T00:00:00Z`) - 29 * 86_400_000);
-    const span = (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000;
-    if (!Number.isFinite(span) || Number.isNaN(Date.parse(`${from}T00:00:00Z`)))
-      throw new ApiError(400, "bad-request", "from/to: not calendar days");
-    if (span < 0) throw new ApiError(400, "bad-request", "from is after to");
-    if (span >= MAX_DAYS) throw new ApiError(400, "bad-request", `at most ${MAX_DAYS} days at once`);
-    return { from, to };
-  }
+  const tenantOf = tenantAccess(auth);
 
   /** The tenant's partners in the period, graded as they are now. */
   async function gradedPartners(tenant: TenantId, from: string, to: string) {
@@ -174,6 +134,20 @@ export async function adminApi(app: FastifyInstance, ctx: ServerContext): Promis
           .send(lines.join("\n") + "\n");
       }
       return next ? { domains: rows, nextCursor: next } : { domains: rows };
+    },
+  );
+
+  app.get<{ Querystring: { tenant?: string } }>(
+    "/api/v1/admin/policy",
+    {
+      schema: {
+        summary: "The policy the tenant's add-ins apply (from MAILTLS_POLICY_FILE or MAILTLS_POLICY_DIR)",
+        querystring: { type: "object", properties: { tenant: period.tenant }, additionalProperties: false },
+      },
+    },
+    async (req) => {
+      const tenant = await tenantOf(req);
+      return tenant === DEFAULT_TENANT ? config.policy : (config.tenantPolicies[tenant] ?? config.policy);
     },
   );
 

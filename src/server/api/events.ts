@@ -16,6 +16,7 @@ import { tenantOf } from "../admin/tenants";
 
 /** The decision's reason codes (src/core/decision.ts). */
 export const DECISION_REASONS = [
+  "deletes-encrypted",
   "password-attachment",
   "plain-to-unencrypted",
   "password-mail",

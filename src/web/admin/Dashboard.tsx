@@ -11,6 +11,8 @@ import { useCallback, useEffect, useState } from "react";
 import { type Lang, t } from "../../core/i18n";
 import { adminJson, type PartnerRow, periodQuery, type Summary } from "./api";
 import { GradesChart, TrendChart } from "./Charts";
+import { Deleters } from "./Deleters";
+import { Exchange } from "./Exchange";
 import { Headline } from "./Headline";
 import { PartnerData } from "./PartnerData";
 import { Partners } from "./Partners";
@@ -37,6 +39,7 @@ export function Dashboard({ lang, onSignOut }: { lang: Lang; onSignOut(): void }
   const [days, setDays] = useState(30);
   const [summary, setSummary] = useState<Summary | undefined>();
   const [partners, setPartners] = useState<PartnerRow[]>([]);
+  const [deleters, setDeleters] = useState<string[]>([]);
   const [error, setError] = useState<string | undefined>();
   const [loading, setLoading] = useState(false);
   const today = Date.now();
@@ -58,14 +61,18 @@ export function Dashboard({ lang, onSignOut }: { lang: Lang; onSignOut(): void }
     setError(undefined);
     try {
       const q = periodQuery({ ...period, tenant });
-      const [sum, unencrypted] = await Promise.all([
+      const [sum, unencrypted, policy] = await Promise.all([
         adminJson<Summary>(`/api/v1/admin/summary?${q}`),
         adminJson<{ domains: PartnerRow[] }>(
           `/api/v1/admin/domains?${q}&grade=no-tls&grade=partial&limit=200`,
         ),
+        adminJson<{ partners?: { rejectsEncryptedAttachments?: string[] } }>(
+          `/api/v1/admin/policy?tenant=${encodeURIComponent(tenant)}`,
+        ),
       ]);
       setSummary(sum);
       setPartners(unencrypted.domains);
+      setDeleters(policy.partners?.rejectsEncryptedAttachments ?? []);
     } catch (e) {
       setError(t(lang, "admin.error", { why: (e as Error).message }));
     } finally {
@@ -123,6 +130,8 @@ export function Dashboard({ lang, onSignOut }: { lang: Lang; onSignOut(): void }
               )
             }
           />
+          <Deleters domains={deleters} lang={lang} />
+          <Exchange lang={lang} tenant={tenant} period={period} />
           <PartnerData lang={lang} tenant={tenant} period={period} onImported={() => void load()} />
         </>
       )}

@@ -1,0 +1,252 @@
+/**
+ * The plan (plan.ts) as an Exchange Online PowerShell script, and the script that undoes it. Plain
+ * on purpose: only the cmdlets of ExchangeOnlineManagement and core PowerShell, hashtables splatted
+ * into Get-/Set-/New-, no pipelines beyond listing what exists. Comments are in Japanese and
+ * English; lines end in CRLF, for the Notepad of older Windows Servers.
+ */
+import { t } from "../i18n";
+import type { MessageKey } from "../i18n";
+import {
+  MAX_PLAN_PARTNERS,
+  CONNECTOR_PREFIX,
+  type ConnectorPlan,
+  type ExchangePlan,
+  type ExcludedPartner,
+} from "./plan";
+import { array, comment, quote } from "./powershell";
+
+/** Files written for PowerShell start with it: Windows PowerShell 5.1 reads UTF-8 without it as ANSI. */
+export const BOM = "\ufeff";
+/** Exchange Online takes at most this many characters of RejectMessageReasonText. */
+export const REJECT_TEXT_MAX = 1024;
+
+export interface ScriptOptions {
+  /** The service's public URL, for the reason text's "check a recipient" link. */
+  publicUrl?: string;
+  /** Who wrote it ("MailTLS Guard 1.4.0"). */
+  generator: string;
+}
+
+/** The text a sender gets back when the rule rejects: Japanese, then English, within 1,024. */
+export function rejectText(publicUrl?: string): string {
+  const part = (lang: "ja" | "en") => t(lang, "exchange.reject");
+  const check = (lang: "ja" | "en") =>
+    publicUrl ? " " + t(lang, "exchange.reject.check", { url: publicUrl }) : "";
+  const full = `${part("ja")}${check("ja")} / ${part("en")}${check("en")}`;
+  // A very long URL is left out rather than cut in the middle.
+  return full.length <= REJECT_TEXT_MAX ? full : `${part("ja")} / ${part("en")}`;
+}
+
+const both = (key: MessageKey, params: Record<string, string | number> = {}) => [
+  t("ja", key, params),
+  t("en", key, params),
+];
+
+const when = (iso: string) => iso.replace(/\.\d+Z$/, "Z");
+
+const named = (p: { domain: string; displayDomain: string }) =>
+  p.displayDomain && p.displayDomain !== p.domain ? `${p.displayDomain} (${p.domain})` : p.domain;
+
+function tlsWords(c: Pick<ConnectorPlan, "tlsSettings" | "tlsDomain">, lang: "ja" | "en"): string {
+  return t(lang, `exchange.tls.${c.tlsSettings}` as MessageKey, { pattern: c.tlsDomain ?? "" });
+}
+
+/** The reason a partner was left out, in one language. */
+export function exclusionText(p: ExcludedPartner, lang: "ja" | "en", maxAgeDays: number): string {
+  return t(lang, `exchange.excluded.${p.reason}` as MessageKey, {
+    hosts: (p.hosts ?? []).join(", "),
+    days: maxAgeDays,
+    max: MAX_PLAN_PARTNERS,
+  });
+}
+
+function sourceWords(plan: ExchangePlan, lang: "ja" | "en"): string {
+  return plan.source.kind === "cli"
+    ? t(lang, "exchange.script.source.cli")
+    : t(lang, "exchange.script.source.service", { days: plan.maxAgeDays, tenant: plan.source.tenant });
+}
+
+const RULE = "# " + "=".repeat(98);
+
+function header(plan: ExchangePlan, opts: ScriptOptions, title: string[]): string[] {
+  const lines = [RULE];
+  for (const l of title) lines.push(...comment(l));
+  for (const lang of ["ja", "en"] as const)
+    lines.push(
+      ...comment(
+        t(lang, "exchange.script.generated", { at: when(plan.generatedAt), source: sourceWords(plan, lang) }),
+      ),
+    );
+  lines.push(...comment(opts.generator));
+  return lines;
+}
+
+function connectLines(): string[] {
+  return [
+    ...both("exchange.script.run").flatMap((l) => comment(l)),
+    "#   Install-Module -Name ExchangeOnlineManagement -Scope CurrentUser",
+    "#   Import-Module ExchangeOnlineManagement",
+    "#   Connect-ExchangeOnline -UserPrincipalName admin@contoso.onmicrosoft.com",
+    "#   .\\<this file>.ps1",
+    "#   Disconnect-ExchangeOnline -Confirm:$false",
+  ];
+}
+
+/** Stops at once when not connected, before anything is read or changed. */
+const PREAMBLE = [
+  "#Requires -Modules ExchangeOnlineManagement",
+  "$ErrorActionPreference = 'Stop'",
+  "if (-not (Get-Command -Name Get-OutboundConnector -ErrorAction SilentlyContinue)) {",
+  "  throw 'Run Connect-ExchangeOnline first. / 先に Connect-ExchangeOnline を実行してください。'",
+  "}",
+];
+
+function connectorBlock(plan: ExchangePlan, c: ConnectorPlan): string[] {
+  const lines = [
+    "",
+    `# --- ${c.name} ---`,
+    ...(["ja", "en"] as const).flatMap((lang) => comment(tlsWords(c, lang))),
+  ];
+  if (c.tlsSettings === "DomainValidation")
+    lines.push(
+      ...both("exchange.script.domainValidation", { pattern: c.tlsDomain ?? "" }).flatMap((l) => comment(l)),
+    );
+  if (c.tlsSettings === "EncryptionOnly")
+    lines.push(...both("exchange.script.encryptionOnly").flatMap((l) => comment(l)));
+  lines.push(
+    `$name = ${quote(c.name)}`,
+    "$settings = @{",
+    "  ConnectorType = 'Partner'",
+    "  UseMXRecord = $true",
+    `  RecipientDomains = ${array(c.domains, "  ")}`,
+    `  TlsSettings = ${quote(c.tlsSettings)}`,
+  );
+  if (c.tlsDomain) lines.push(`  TlsDomain = ${quote(c.tlsDomain)}`);
+  lines.push(
+    `  Comment = ${quote(`Generated by MailTLS Guard ${when(plan.generatedAt)} from its probes; generate again rather than edit.`)}`,
+  );
+  if (c.dane)
+    lines.push(
+      ...both("exchange.script.dane").flatMap((l) => comment(l, { outer: "  " })),
+      "  # SmtpDaneMode = 'Mandatory'",
+    );
+  lines.push(
+    "}",
+    "if ($connectors -contains $name) {",
+    "  Set-OutboundConnector -Identity $name @settings",
+    "} else {",
+    "  New-OutboundConnector -Name $name @settings",
+    "}",
+  );
+  return lines;
+}
+
+const CRLF = "\r\n";
+
+/** The script that applies the plan (no BOM: callers writing a file add BOM first). */
+export function renderScript(plan: ExchangePlan, opts: ScriptOptions): string {
+  const lines = header(plan, opts, both("exchange.script.title"));
+  lines.push("#");
+  const mode = (lang: "ja" | "en") => t(lang, `exchange.script.mode.${plan.rule.mode}` as MessageKey);
+  for (const lang of ["ja", "en"] as const)
+    lines.push(...comment(t(lang, "exchange.script.does", { mode: mode(lang) })));
+  lines.push("#");
+  for (const l of both("exchange.script.warning")) lines.push(...comment(l));
+  lines.push("#", ...connectLines(), "#");
+  for (const l of both("exchange.script.undo")) lines.push(...comment(l));
+  for (const l of both("exchange.script.twice", { prefix: CONNECTOR_PREFIX })) lines.push(...comment(l));
+  for (const l of both("exchange.script.mtaSts")) lines.push(...comment(l));
+  lines.push("#");
+  for (const l of both("exchange.script.included", { n: plan.included.length })) lines.push(...comment(l));
+  if (plan.included.length === 0)
+    for (const l of both("exchange.script.none")) lines.push(...comment(l, { inner: "  " }));
+  for (const p of plan.included)
+    lines.push(
+      ...comment(
+        `${named(p)}: ${p.grade}, ${when(p.checkedAt)} -> ${p.connector} (${p.tlsSettings}${p.tlsDomain ? ` ${p.tlsDomain}` : ""}); MX ${p.mx.join(", ")}`,
+        { inner: "  " },
+      ),
+    );
+  lines.push("#");
+  for (const l of both("exchange.script.excluded", { n: plan.excluded.length })) lines.push(...comment(l));
+  for (const p of plan.excluded) {
+    lines.push(
+      ...comment(`${named(p)}: ${p.grade ?? "-"}${p.checkedAt ? `, ${when(p.checkedAt)}` : ""}`, {
+        inner: "  ",
+      }),
+    );
+    for (const lang of ["ja", "en"] as const)
+      lines.push(...comment(exclusionText(p, lang, plan.maxAgeDays), { inner: "    " }));
+  }
+  lines.push(RULE, "", ...PREAMBLE, "");
+  lines.push(
+    "# The outbound connectors and transport rules that exist now, by name. / 現在のコネクタと転送ルール（名前）。",
+    "$connectors = @(Get-OutboundConnector | ForEach-Object { $_.Name })",
+    "$rules = @(Get-TransportRule | ForEach-Object { $_.Name })",
+  );
+  for (const c of plan.connectors) lines.push(...connectorBlock(plan, c));
+  lines.push("", `# --- ${CONNECTOR_PREFIX}… ---`);
+  for (const l of both("exchange.script.stale")) lines.push(...comment(l));
+  lines.push(
+    `$keep = ${array(
+      plan.connectors.map((c) => c.name),
+      "",
+    )}`,
+    "foreach ($old in $connectors) {",
+    `  if ($old.StartsWith(${quote(CONNECTOR_PREFIX)}) -and $keep -notcontains $old) {`,
+    "    Remove-OutboundConnector -Identity $old -Confirm:$false",
+    "  }",
+    "}",
+    "",
+    `# --- ${plan.rule.name} ---`,
+  );
+  for (const l of both("exchange.script.rule")) lines.push(...comment(l));
+  lines.push(
+    `$name = ${quote(plan.rule.name)}`,
+    "$settings = @{",
+    "  SentToScope = 'NotInOrganization'",
+    "  AttachmentIsPasswordProtected = $true",
+    `  RejectMessageReasonText = ${quote(rejectText(opts.publicUrl))}`,
+    `  Mode = ${quote(plan.rule.mode)}`,
+    `  Comments = ${quote(`Generated by MailTLS Guard ${when(plan.generatedAt)}: password-protected attachments to outside recipients (PPAP).`)}`,
+    "}",
+    "if ($rules -contains $name) {",
+    "  Set-TransportRule -Identity $name @settings",
+    "} else {",
+    "  New-TransportRule -Name $name @settings",
+    "}",
+    "",
+    `Write-Output ${quote(`MailTLS Guard: ${plan.connectors.length} connector(s), ${plan.included.length} partner(s), rule in ${plan.rule.mode} mode.`)}`,
+    "",
+  );
+  return lines.join("\n").replace(/\r?\n/g, CRLF);
+}
+
+/** The script that removes exactly what `renderScript(plan)` creates, where it exists. */
+export function renderRollback(plan: ExchangePlan, opts: ScriptOptions): string {
+  const lines = header(plan, opts, both("exchange.rollback.title", { at: when(plan.generatedAt) }));
+  lines.push("#");
+  for (const l of both("exchange.rollback.does")) lines.push(...comment(l));
+  for (const c of plan.connectors) lines.push(`#   ${c.name}`);
+  lines.push(`#   ${plan.rule.name}`, "#", ...connectLines(), RULE, "", ...PREAMBLE, "");
+  lines.push(
+    "$connectors = @(Get-OutboundConnector | ForEach-Object { $_.Name })",
+    `foreach ($name in ${array(
+      plan.connectors.map((c) => c.name),
+      "",
+    )}) {`,
+    "  if ($connectors -contains $name) {",
+    "    Remove-OutboundConnector -Identity $name -Confirm:$false",
+    "  }",
+    "}",
+    "$rules = @(Get-TransportRule | ForEach-Object { $_.Name })",
+    `$name = ${quote(plan.rule.name)}`,
+    "if ($rules -contains $name) {",
+    "  Remove-TransportRule -Identity $name -Confirm:$false",
+    "}",
+    "",
+    `Write-Output ${quote("MailTLS Guard: removed.")}`,
+    "",
+  );
+  return lines.join("\n").replace(/\r?\n/g, CRLF);
+}
