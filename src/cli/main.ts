@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 import { runCheck } from "./check";
+import { runDoctor } from "./doctor";
 import { runExchangeConfig } from "./exchangeConfig";
 import { runInspect } from "./inspect";
 import { type CliIO, processIO, UsageError } from "./io";
 
-const USAGE = `usage: mailtls check [--format text|table|json|csv] [--json] [--timeout MS] [--concurrency N] [--from FILE|-] [DOMAIN_OR_ADDRESS...] | mailtls inspect [--json] FILE... | mailtls exchange-config [--from FILE|-] [--out FILE] [--rollback FILE] [--max-age-days N] [--include-unverified] [--enforce] [--json] [DOMAIN...]`;
+const USAGE = `usage: mailtls check [--format text|table|json|csv] [--json] [--timeout MS] [--concurrency N] [--from FILE|-] [DOMAIN_OR_ADDRESS...] | mailtls inspect [--json] FILE... | mailtls exchange-config [--from FILE|-] [--out FILE] [--rollback FILE] [--max-age-days N] [--include-unverified] [--enforce] [--json] [DOMAIN...] | mailtls doctor [--json] [--domain DOMAIN] [--dnssec-name NAME] [--timeout MS]`;
 
 type Command = (argv: string[], io: CliIO) => number | Promise<number>;
 
@@ -12,6 +13,7 @@ const commands: Record<string, Command> = {
   check: runCheck,
   inspect: runInspect,
   "exchange-config": runExchangeConfig,
+  doctor: runDoctor,
 };
 
 /** Runs one command line and returns the exit code: 0 fine, 1 a file or check failed, 2 usage. */

@@ -5,7 +5,7 @@ import { DEFAULT_POLICY, parsePolicy, PolicyError, type TenantPolicy } from "../
 import { DEFAULT_TTL_SECONDS, type Grade } from "../core/verdict";
 import { ConfigError, envInt, type ProbeConfig, probeConfigFromEnv } from "../probe/config";
 
-/** The service's settings, all from MAILTLS_* variables (README lists them). */
+/** The service's settings, all from MAILTLS_* variables (docs/configuration.md lists them). */
 export interface ServerConfig {
   host: string;
   port: number;
@@ -35,6 +35,7 @@ export interface ServerConfig {
   refreshRateLimitPerMinute: number;
   /** Code requests and downloads (POST /d/…) a minute per client address. */
   linkRateLimitPerMinute: number;
+  /** Behind one reverse proxy: the client is the address it forwards (the last X-Forwarded-For entry). */
   trustProxy: boolean;
   logLevel: string;
   probe: ProbeConfig;
@@ -97,7 +98,7 @@ function flag(env: NodeJS.ProcessEnv, name: string): boolean {
 const TENANT_FILE = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.json$/i;
 
 /** `<tenant ID>.json` files, each a whole policy in MAILTLS_POLICY_FILE's format. */
-function loadTenantPolicies(dir: string | undefined): Record<string, TenantPolicy> {
+export function loadTenantPolicies(dir: string | undefined): Record<string, TenantPolicy> {
   if (!dir) return {};
   let names: string[];
   try {
@@ -116,7 +117,8 @@ function loadTenantPolicies(dir: string | undefined): Record<string, TenantPolic
   return out;
 }
 
-function loadPolicy(path: string | undefined, setting = "MAILTLS_POLICY_FILE"): TenantPolicy {
+/** MAILTLS_POLICY_FILE's policy (the default without one); a ConfigError names the file and the fault. */
+export function loadPolicy(path: string | undefined, setting = "MAILTLS_POLICY_FILE"): TenantPolicy {
   if (!path) return DEFAULT_POLICY;
   let text: string;
   try {
@@ -143,13 +145,21 @@ export function reloadPolicies(config: ServerConfig, env: NodeJS.ProcessEnv = pr
   config.tenantPolicies = tenantPolicies;
 }
 
+/** The public URL when MAILTLS_PUBLIC_URL is not set: reachable from this machine only. */
+export const DEFAULT_PUBLIC_URL = "https://localhost:3000";
+
+/** Where the SQLite file (MAILTLS_DB) and the download-link files (MAILTLS_DATA_DIR) go. */
+export function storagePaths(env: NodeJS.ProcessEnv): { dbPath: string; dataDir: string } {
+  return { dbPath: env.MAILTLS_DB || "./data/mailtls.db", dataDir: env.MAILTLS_DATA_DIR || "./data" };
+}
+
 export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const port = envInt(env, "MAILTLS_PORT", 3000, 0, 65535);
   const host = env.MAILTLS_HOST || "127.0.0.1";
   const tlsCert = env.MAILTLS_TLS_CERT || undefined;
   const tlsKey = env.MAILTLS_TLS_KEY || undefined;
   if (!!tlsCert !== !!tlsKey) throw new ConfigError("MAILTLS_TLS_CERT and MAILTLS_TLS_KEY go together");
-  const publicUrl = (env.MAILTLS_PUBLIC_URL || "https://localhost:3000").replace(/\/+$/, "");
+  const publicUrl = (env.MAILTLS_PUBLIC_URL || DEFAULT_PUBLIC_URL).replace(/\/+$/, "");
   try {
     new URL(publicUrl);
   } catch {
@@ -228,8 +238,7 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Serve
   return {
     host,
     port,
-    dbPath: env.MAILTLS_DB || "./data/mailtls.db",
-    dataDir: env.MAILTLS_DATA_DIR || "./data",
+    ...storagePaths(env),
     redisUrl: env.MAILTLS_REDIS_URL || undefined,
     tlsCert,
     tlsKey,

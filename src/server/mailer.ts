@@ -15,20 +15,25 @@ export interface Mailer {
   close(): void;
 }
 
-export function relayMailer(relayUrl: string, from: string): Mailer {
+/** The connection to MAILTLS_SMTP_RELAY (smtp:// or smtps://, credentials in the URL), with deadlines. */
+export function relayTransport(relayUrl: string, timeouts = { connectMs: 10_000, socketMs: 20_000 }) {
   const url = new URL(relayUrl);
-  const transport = nodemailer.createTransport({
+  return nodemailer.createTransport({
     host: url.hostname,
     port: Number(url.port) || (url.protocol === "smtps:" ? 465 : 25),
     secure: url.protocol === "smtps:",
     ...(url.username
       ? { auth: { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } }
       : {}),
-    // Every network call has a deadline: the recipient is waiting on the page.
-    connectionTimeout: 10_000,
-    greetingTimeout: 10_000,
-    socketTimeout: 20_000,
+    connectionTimeout: timeouts.connectMs,
+    greetingTimeout: timeouts.connectMs,
+    socketTimeout: timeouts.socketMs,
   });
+}
+
+export function relayMailer(relayUrl: string, from: string): Mailer {
+  // Every network call has a deadline: the recipient is waiting on the page.
+  const transport = relayTransport(relayUrl);
   return {
     async send(mail) {
       await transport.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text });

@@ -567,6 +567,266 @@ const catalogue = {
     ja: "次のコネクタと転送ルールがあれば削除します。それ以外には触れません。2 回実行しても問題ありません。",
     en: "Removes these connectors and the transport rule where they exist, and touches nothing else; running it twice is harmless.",
   },
+  "doctor.status.ok": { ja: "OK", en: "OK" },
+  "doctor.status.warn": { ja: "注意", en: "WARN" },
+  "doctor.status.fail": { ja: "失敗", en: "FAIL" },
+  "doctor.status.skip": { ja: "省略", en: "SKIP" },
+  "doctor.fixLabel": { ja: "対処:", en: "Fix:" },
+  "doctor.summary.ok": {
+    ja: "失敗した項目はありません（{total} 項目: OK {ok}、注意 {warn}、省略 {skip}）。",
+    en: "No check failed ({total} checks: OK {ok}, WARN {warn}, SKIP {skip}).",
+  },
+  "doctor.summary.fail": {
+    ja: "{total} 項目中 {fail} 項目が失敗しました（OK {ok}、注意 {warn}、省略 {skip}）。",
+    en: "{fail} of {total} checks failed (OK {ok}, WARN {warn}, SKIP {skip}).",
+  },
+  "doctor.timeout": {
+    ja: "{ms} ms 以内に終わりませんでした。",
+    en: "did not finish within {ms} ms.",
+  },
+  "doctor.timeout.fix": {
+    ja: "相手が応答するか確かめ、必要なら --timeout を長くしてください。",
+    en: "Check that the server in question answers; give a longer --timeout if it is merely slow.",
+  },
+  "doctor.config": { ja: "設定に誤りがあります: {error}", en: "a setting is wrong: {error}" },
+  "doctor.config.fix": {
+    ja: "示された環境変数を直してください。このままではサービスが起動しません。",
+    en: "Correct the setting named; the service does not start with it as it is.",
+  },
+  "doctor.crashed": { ja: "確認中にエラーが起きました: {error}", en: "the check itself failed: {error}" },
+  "doctor.smtp.ok": {
+    ja: "ポート {port} へ送信方向に接続できます: {host} [{address}] が 220 で応答しました（{ms} ms）。",
+    en: "outbound port {port} works: {host} [{address}] greeted us with 220 ({ms} ms).",
+  },
+  "doctor.smtp.refused": {
+    ja: "ポート {port} には接続できますが、{host} [{address}] に拒否されました: {reply}",
+    en: "port {port} is open, but {host} [{address}] turned us away: {reply}",
+  },
+  "doctor.smtp.refused.fix": {
+    ja: "ポート 25 はふさがれていません。このサーバーが接続元を拒否しています（クラウドのアドレス帯をブロックリストに載せるサーバーは少なくありません）。--domain で別のドメインを試し、どこでも拒否されるなら、逆引き DNS の設定や別のアドレスをプロバイダーに依頼してください。",
+    en: "Port 25 is not blocked: this server refuses this machine's address (many refuse cloud address ranges). Try another --domain; if every server refuses, ask your provider for reverse DNS or another address.",
+  },
+  "doctor.smtp.fail": {
+    ja: "{domain} のメールサーバーのどれにもポート {port} で接続できませんでした: {errors}",
+    en: "no mail server of {domain} answered on port {port}: {errors}",
+  },
+  "doctor.smtp.timeouts": {
+    ja: "（接続のタイムアウトは、ポート 25 がふさがれているときの典型的な症状です）",
+    en: " (connections that time out are the usual sign of a blocked port 25)",
+  },
+  "doctor.smtp.fail.fix": {
+    ja: "ほとんどのクラウド事業者（AWS、Azure、Google Cloud など）は、送信方向のポート 25 を初期設定でふさいでいます。ふさがれている間、プローブは一切動きません。事業者の申請フォームやサポートで解除を依頼するか、ポート 25 が開いている場所でサービスを動かしてください。あわせて、このマシンとインターネットの間のファイアウォールと MAILTLS_SMTP_PORT（既定 25）も確認してください。",
+    en: "Most cloud providers (AWS, Azure, Google Cloud and others) block outbound port 25 by default, and the probe cannot work at all until the block is lifted: ask your provider to lift it (a request form or a support ticket), or run the service where port 25 is open. Also check the firewalls between this machine and the internet, and MAILTLS_SMTP_PORT (default 25).",
+  },
+  "doctor.smtp.dns": {
+    ja: "{domain} のメールサーバーを DNS で調べられませんでした: {error}",
+    en: "could not look up the mail servers of {domain}: {error}",
+  },
+  "doctor.smtp.dns.fix": {
+    ja: "dns の項目と MAILTLS_DNS_SERVERS を確認するか、--domain で別のドメインを指定してください。",
+    en: "See the dns check and MAILTLS_DNS_SERVERS, or give another --domain.",
+  },
+  "doctor.smtp.nomail": {
+    ja: "{domain} はメールを受け取らないドメインです（MX もアドレスもありません）。",
+    en: "{domain} does not receive mail (no MX or address records).",
+  },
+  "doctor.smtp.nomail.fix": {
+    ja: "メールを受け取るドメインを --domain か MAILTLS_DOCTOR_DOMAIN で指定してください。",
+    en: "Give a domain that receives mail with --domain or MAILTLS_DOCTOR_DOMAIN.",
+  },
+  "doctor.smtp.private": {
+    ja: "{domain} のメールサーバーのアドレスはどれもプライベートか予約済み（{addresses}）で、プローブは接続しません。",
+    en: "every mail server address of {domain} is private or reserved ({addresses}): the probe does not connect to those.",
+  },
+  "doctor.smtp.private.fix": {
+    ja: "インターネット上のドメインを --domain で指定してください。試験環境に限り、MAILTLS_ALLOW_PRIVATE でその範囲を許可できます。",
+    en: "Give a domain on the internet with --domain; in a test setup only, MAILTLS_ALLOW_PRIVATE can allow the range.",
+  },
+  "doctor.dns.system": { ja: "システムのリゾルバー", en: "the system's resolvers" },
+  "doctor.dns.noServers": {
+    ja: "DNS サーバーが設定されていません（MAILTLS_DNS_SERVERS も /etc/resolv.conf も空です）。",
+    en: "no DNS server is configured (neither MAILTLS_DNS_SERVERS nor /etc/resolv.conf names one).",
+  },
+  "doctor.dns.answered": { ja: "{server} は応答（{ms} ms）", en: "{server} answered ({ms} ms)" },
+  "doctor.dns.failed": { ja: "{server} は失敗（{error}）", en: "{server} failed ({error})" },
+  "doctor.dns.ok": {
+    ja: "DNS サーバー（{source}）が {domain} の MX の問い合わせに応答します: {list}",
+    en: "the DNS servers ({source}) answer for the MX of {domain}: {list}",
+  },
+  "doctor.dns.some": {
+    ja: "応答しない DNS サーバーがあります（{source}）: {list}",
+    en: "some DNS servers ({source}) do not answer: {list}",
+  },
+  "doctor.dns.some.fix": {
+    ja: "応答しないサーバーを直すか MAILTLS_DNS_SERVERS から外してください。残しておくと問い合わせのたびにタイムアウトを待つことになります。",
+    en: "Fix the servers that do not answer or remove them from MAILTLS_DNS_SERVERS: each costs a timeout on lookups.",
+  },
+  "doctor.dns.none": {
+    ja: "どの DNS サーバーも応答しません（{source}）: {list}",
+    en: "no DNS server ({source}) answers: {list}",
+  },
+  "doctor.dns.fix": {
+    ja: "MAILTLS_DNS_SERVERS（host または host:port をカンマ区切り。空ならシステムのリゾルバー）を確認し、サーバーが動いていて、このマシンからポート 53（UDP と TCP）に届くことを確かめてください。",
+    en: "Check MAILTLS_DNS_SERVERS (host or host:port, comma-separated; empty: the system's resolvers), that the servers run, and that this machine reaches them on port 53 (UDP and TCP).",
+  },
+  "doctor.dnssec.off": {
+    ja: "DANE の確認は無効です（MAILTLS_DNSSEC_RESOLVER=off）。",
+    en: "DANE is turned off (MAILTLS_DNSSEC_RESOLVER=off).",
+  },
+  "doctor.dnssec.none": {
+    ja: "検証リゾルバーがないため DANE を確認しません（MAILTLS_DNSSEC_RESOLVER が未設定で、最初の DNS サーバーもループバックではありません）。",
+    en: "no validating resolver, so DANE is not checked (MAILTLS_DNSSEC_RESOLVER is unset and the first DNS server is not on loopback).",
+  },
+  "doctor.dnssec.none.fix": {
+    ja: "このマシンで DNSSEC を検証するリゾルバー（unbound、DNSSEC=yes の systemd-resolved など）を動かして MAILTLS_DNSSEC_RESOLVER=127.0.0.1 を設定するか、DANE を使わないなら MAILTLS_DNSSEC_RESOLVER=off と明示してください。",
+    en: "Run a validating resolver on this machine (unbound, or systemd-resolved with DNSSEC=yes) and set MAILTLS_DNSSEC_RESOLVER=127.0.0.1, or set MAILTLS_DNSSEC_RESOLVER=off to go without DANE knowingly.",
+  },
+  "doctor.dnssec.silent": {
+    ja: "検証リゾルバー {resolver} が _25._tcp.{name} の問い合わせに応答しません: {error}",
+    en: "the validating resolver {resolver} does not answer for _25._tcp.{name}: {error}",
+  },
+  "doctor.dnssec.silent.fix": {
+    ja: "MAILTLS_DNSSEC_RESOLVER のリゾルバーがそのアドレスとポートで動いているか確認してください。",
+    en: "Check that the resolver in MAILTLS_DNSSEC_RESOLVER runs and listens on that address and port.",
+  },
+  "doctor.dnssec.servfail": {
+    ja: "検証リゾルバー {resolver} が _25._tcp.{name} に SERVFAIL を返しました（検証の失敗か、上位のサーバーに届かない）。",
+    en: "the validating resolver {resolver} answered SERVFAIL for _25._tcp.{name} (validation failed, or it cannot reach the name's servers).",
+  },
+  "doctor.dnssec.noAd": {
+    ja: "{resolver} は _25._tcp.{name} に応答しました（{rcode}）が AD ビットがありません。DNSSEC を検証していないため、DANE はいつまでも有効になりません。",
+    en: "{resolver} answered for _25._tcp.{name} ({rcode}) without the AD bit: it does not validate DNSSEC, so DANE never counts.",
+  },
+  "doctor.dnssec.fix": {
+    ja: "MAILTLS_DNSSEC_RESOLVER を、このマシン上で DNSSEC を検証するリゾルバー（unbound、DNSSEC=yes の systemd-resolved など）に向けてください。--dnssec-name が署名済みのゾーンの名前であることも確認してください。",
+    en: "Point MAILTLS_DNSSEC_RESOLVER at a validating resolver on this machine (unbound, or systemd-resolved with DNSSEC=yes); check too that --dnssec-name is in a signed zone.",
+  },
+  "doctor.dnssec.ok": {
+    ja: "{resolver} は DNSSEC を検証します: _25._tcp.{name} の応答に AD ビットがあります（{ms} ms）。",
+    en: "{resolver} validates DNSSEC: its answer for _25._tcp.{name} carries the AD bit ({ms} ms).",
+  },
+  "doctor.ca.noRoots": {
+    ja: "Node にルート証明書がありません。",
+    en: "Node has no root certificates.",
+  },
+  "doctor.ca.noRoots.fix": {
+    ja: "公式ビルドの Node.js を使ってください（ルート証明書を同梱しています）。",
+    en: "Use an official Node.js build, which bundles the root certificates.",
+  },
+  "doctor.ca.ok": {
+    ja: "Node のルート証明書 {roots} 件があります（MX の証明書の判定と MTA-STS ポリシーの取得に使います）。",
+    en: "Node's root certificates are present ({roots}; used to judge MX certificates and to fetch MTA-STS policies).",
+  },
+  "doctor.ca.okExtra": {
+    ja: "Node のルート証明書 {roots} 件と、NODE_EXTRA_CA_CERTS（{file}）の証明書 {n} 件があります。",
+    en: "Node's root certificates are present ({roots}), and NODE_EXTRA_CA_CERTS ({file}) parses (certificates: {n}).",
+  },
+  "doctor.ca.unreadable": {
+    ja: "NODE_EXTRA_CA_CERTS={file} を読めません: {error}",
+    en: "NODE_EXTRA_CA_CERTS={file} cannot be read: {error}",
+  },
+  "doctor.ca.garbage": {
+    ja: "NODE_EXTRA_CA_CERTS={file} に読み取れる証明書がありません: {error}",
+    en: "NODE_EXTRA_CA_CERTS={file} holds no certificate Node can read: {error}",
+  },
+  "doctor.ca.extra.fix": {
+    ja: "NODE_EXTRA_CA_CERTS を、読み取れる PEM 形式の CA 証明書ファイルに向けるか、設定を外してください。Node は起動時に一度だけ読むので、直したらサービスを再起動してください。",
+    en: "Point NODE_EXTRA_CA_CERTS at a readable PEM file of CA certificates, or unset it. Node reads it once at start: restart the service after changing it.",
+  },
+  "doctor.storage.ok": {
+    ja: "データベースとファイル置き場に書き込めます: {paths}",
+    en: "the database and the file store are writable: {paths}",
+  },
+  "doctor.storage.okRedis": {
+    ja: "ファイル置き場に書き込めます: {paths}（判定結果は Redis に保存します）",
+    en: "the file store is writable: {paths} (verdicts are kept in Redis)",
+  },
+  "doctor.storage.fail": {
+    ja: "{path}（{setting}）に書き込めません: {error}",
+    en: "{path} ({setting}) is not writable: {error}",
+  },
+  "doctor.storage.fix": {
+    ja: "MAILTLS_DB のディレクトリと MAILTLS_DATA_DIR を、サービスを動かすユーザーが書き込める場所にしてください（なければサービスが作ります）。",
+    en: "Make MAILTLS_DB's directory and MAILTLS_DATA_DIR writable by the service's user, or point them elsewhere (the service creates them when missing).",
+  },
+  "doctor.redis.unset": {
+    ja: "MAILTLS_REDIS_URL が未設定です。判定結果は SQLite（MAILTLS_DB）に保存します。",
+    en: "MAILTLS_REDIS_URL is not set: verdicts are kept in SQLite (MAILTLS_DB).",
+  },
+  "doctor.redis.ok": {
+    ja: "{url} が PING に応答しました（{ms} ms）。",
+    en: "{url} answered PING ({ms} ms).",
+  },
+  "doctor.redis.fail": {
+    ja: "{url} が PING に応答しません: {error}",
+    en: "{url} does not answer PING: {error}",
+  },
+  "doctor.redis.fix": {
+    ja: "MAILTLS_REDIS_URL（redis://[:パスワード@]host:port[/db]、TLS なら rediss://）を確認し、Redis が動いていてこのマシンから届くことを確かめてください。",
+    en: "Check MAILTLS_REDIS_URL (redis://[:password@]host:port[/db], rediss:// for TLS), that Redis runs, and that this machine reaches it.",
+  },
+  "doctor.relay.unset": {
+    ja: "MAILTLS_SMTP_RELAY が未設定です。ワンタイムのダウンロードコードはメールで送りません。",
+    en: "MAILTLS_SMTP_RELAY is not set: no one-time download codes are mailed.",
+  },
+  "doctor.relay.badUrl": {
+    ja: "MAILTLS_SMTP_RELAY={url} は smtp:// か smtps:// の URL ではありません。",
+    en: "MAILTLS_SMTP_RELAY={url} is not an smtp:// or smtps:// URL.",
+  },
+  "doctor.relay.ok": {
+    ja: "中継サーバー {url} が EHLO に応答しました（{ms} ms）。",
+    en: "the relay {url} answered EHLO ({ms} ms).",
+  },
+  "doctor.relay.fail": {
+    ja: "中継サーバー {url} を使えません: {error}",
+    en: "the relay {url} does not take us: {error}",
+  },
+  "doctor.relay.fix": {
+    ja: "MAILTLS_SMTP_RELAY（smtp://host:port、smtps://host:465、認証は user:password@）を確認し、中継サーバーがこのマシンからの接続を受け付けること、証明書が URL のホスト名で有効であること（アドレスではなく名前で指定）を確かめてください。",
+    en: "Check MAILTLS_SMTP_RELAY (smtp://host:port or smtps://host:465, user:password@ for AUTH), that the relay accepts connections from this machine, and that its certificate is valid for the host name in the URL (give the name, not an address).",
+  },
+  "doctor.url.unset": {
+    ja: "MAILTLS_PUBLIC_URL が未設定のため {url} を使います。このマシンからしか届きません。",
+    en: "MAILTLS_PUBLIC_URL is not set, so {url} is used, which only this machine reaches.",
+  },
+  "doctor.url.invalid": {
+    ja: "MAILTLS_PUBLIC_URL={url} は URL ではありません。",
+    en: "MAILTLS_PUBLIC_URL={url} is not a URL.",
+  },
+  "doctor.url.http": {
+    ja: "MAILTLS_PUBLIC_URL={url} が HTTPS ではありません。Outlook はアドインを読み込まず、ダウンロードリンクも暗号化されません。",
+    en: "MAILTLS_PUBLIC_URL={url} is not HTTPS: Outlook will not load the add-in, and download links would travel in clear.",
+  },
+  "doctor.url.local": {
+    ja: "MAILTLS_PUBLIC_URL={url} はこのマシン自身を指しています。ほかの利用者からは届きません。",
+    en: "MAILTLS_PUBLIC_URL={url} points at this machine itself: other users cannot reach it.",
+  },
+  "doctor.url.ok": {
+    ja: "MAILTLS_PUBLIC_URL={url} は HTTPS です。",
+    en: "MAILTLS_PUBLIC_URL={url} is HTTPS.",
+  },
+  "doctor.url.fix": {
+    ja: "MAILTLS_PUBLIC_URL に、利用者がサービスに届く https:// のアドレスを設定してください。アドインのマニフェストとページの基点（Office は HTTPS のアドインしか読み込みません）、API が許可するオリジン（CORS）、ダウンロードリンクの基点に使います。",
+    en: "Set MAILTLS_PUBLIC_URL to the https:// address users reach the service at. It is the base of the add-in's manifest and pages (Office loads add-ins over HTTPS only), the origin the API allows (CORS), and the base of download links.",
+  },
+  "doctor.policy.unset": {
+    ja: "MAILTLS_POLICY_FILE も MAILTLS_POLICY_DIR も未設定です。既定のポリシーを使います。",
+    en: "neither MAILTLS_POLICY_FILE nor MAILTLS_POLICY_DIR is set: the default policy applies.",
+  },
+  "doctor.policy.file": { ja: "ポリシーファイル {file}", en: "the policy file {file}" },
+  "doctor.policy.dir": {
+    ja: "{dir} のテナント別ポリシー {n} 件",
+    en: "tenant policies in {dir}: {n}",
+  },
+  "doctor.policy.ok": { ja: "ポリシーを読み込めます: {what}", en: "the policies load: {what}" },
+  "doctor.policy.fail": {
+    ja: "ポリシーを読み込めません: {error}",
+    en: "a policy does not load: {error}",
+  },
+  "doctor.policy.fix": {
+    ja: "示されたファイルを直してください。読み込めない間、サービスは起動せず、SIGHUP でも以前のポリシーのままです。",
+    en: "Fix the file named: until it loads, the service does not start, and SIGHUP keeps the policies in use.",
+  },
 } as const satisfies Record<string, Record<Lang, string>>;
 
 export type MessageKey = keyof typeof catalogue;
