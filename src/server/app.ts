@@ -98,7 +98,12 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<App
     // Request logs are written by the request-log plugin, with addresses redacted.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024,
-    trustProxy: config.trustProxy,
+    // MAILTLS_TRUST_PROXY: the one proxy in front (the peer), no further. The client's address is
+    // the last X-Forwarded-For entry, the one that proxy saw, not the first: a proxy that appends
+    // (as load balancers and nginx's $proxy_add_x_forwarded_for do) keeps whatever the client wrote
+    // before it, and trusting every hop would let a client pick its own rate-limit bucket. (A
+    // function: fastify takes a hop count as trusting nobody.)
+    trustProxy: config.trustProxy ? (_address: string, hop: number) => hop === 0 : false,
     ajv: { customOptions: { coerceTypes: "array", removeAdditional: false } },
   });
   app.server.maxConnections = limits.maxConnections;
