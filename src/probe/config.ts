@@ -4,7 +4,7 @@ import { DEFAULT_SCORING, type ScoringPolicy } from "../core/verdict";
 import { parseAllowList } from "./addresses";
 import { type DnssecResolver, parseResolver } from "./dane";
 
-/** Everything the probe engine can be told, read from MAILTLS_* variables (documented in README). */
+/** Everything the probe engine can be told, read from MAILTLS_* variables (docs/configuration.md). */
 export interface ProbeConfig {
   /** DNS servers as host or host:port; empty means the system's resolvers. */
   dnsServers: string[];
