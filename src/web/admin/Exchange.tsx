@@ -133,8 +133,9 @@ export function Exchange({
         : `${options}&format=ps1`;
       const res = await adminFetch(`/api/v1/admin/exchange-config?${q}`);
       await save(res, rollback ? "mailtls-exchange-rollback.ps1" : "mailtls-exchange.ps1");
-      if (!rollback) setStatus(t(lang, "admin.exchange.downloaded"));
+      // The generation just recorded shows before the word that it is.
       await load();
+      if (!rollback) setStatus(t(lang, "admin.exchange.downloaded"));
     } catch (e) {
       setError(t(lang, "admin.error", { why: (e as Error).message }));
     }
