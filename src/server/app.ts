@@ -25,11 +25,12 @@ import { type Flight, LocalFlight } from "./flight";
 import { registerErrorHandling } from "./http/errors";
 import { redact, requestLog } from "./http/logging";
 import { apiSecurity } from "./http/security";
+import { requestDeadline } from "./limits/deadline";
 import { rateLimits } from "./limits/rate";
 import { type Mailer, relayMailer } from "./mailer";
 import { createMetrics, type Metrics } from "./metrics";
 import { ops } from "./ops";
-import { domainReport, errorBody } from "./schemas";
+import { AJV_OPTIONS, domainReport, errorBody } from "./schemas";
 import { registerStatic } from "./static";
 import { hotStore } from "./store/hot";
 import type { VerdictStore } from "./store/types";
@@ -82,8 +83,6 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<App
           },
         }
       : { http: serverOptions }),
-    // Every request ends in time, body included (uploads have a longer limit of their own).
-    handlerTimeout: limits.requestTimeoutMs,
     // A connection quiet in both directions for this long is closed.
     connectionTimeout: limits.idleTimeoutMs,
     // The longest domain name, percent-encoded, fits in a path parameter (the schema then checks it).
@@ -104,7 +103,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<App
     // before it, and trusting every hop would let a client pick its own rate-limit bucket. (A
     // function: fastify takes a hop count as trusting nobody.)
     trustProxy: config.trustProxy ? (_address: string, hop: number) => hop === 0 : false,
-    ajv: { customOptions: { coerceTypes: "array", removeAdditional: false } },
+    ajv: AJV_OPTIONS,
   });
   app.server.maxConnections = limits.maxConnections;
   if (config.anonymousUploads)
@@ -186,6 +185,8 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<App
   app.addSchema(domainReport);
   app.addSchema(errorBody);
   registerErrorHandling(app);
+  // Every request ends in time, body included (uploads have a longer limit of their own).
+  await app.register(requestDeadline, { timeoutMs: limits.requestTimeoutMs });
   await app.register(requestLog, { metrics });
   await app.register(apiSecurity, { publicUrl: config.publicUrl });
   await app.register(rateLimits, { config, auth: ctx.auth, redis: deps.redis });

@@ -114,3 +114,6 @@ export const errorResponses = {
   403: { $ref: "Error#" },
   429: { $ref: "Error#" },
 };
+
+/** The service's Ajv options (app.ts gives them to fastify; the check API compiles its body with them too). */
+export const AJV_OPTIONS = { customOptions: { coerceTypes: "array" as const, removeAdditional: false } };
