@@ -30,6 +30,15 @@ export interface Caller {
   rateKey?: string;
 }
 
+const CALLER = Symbol("mailtls.caller");
+/** A request's caller: the verification under way, and its outcome once known. */
+interface KnownCaller {
+  /** Made only when asked for (a caller known at once often never is). */
+  promise?: Promise<Caller>;
+  value?: Caller;
+}
+type WithCaller = FastifyRequest & { [CALLER]?: KnownCaller };
+
 export function sameSecret(a: string, b: string): boolean {
   // Hash first so the comparison takes the same time whatever the lengths.
   const ha = createHash("sha256").update(a).digest();
@@ -113,12 +122,32 @@ export function createAuthenticator(config: ServerConfig) {
     throw new AuthError(401, "unauthorized", "the API key or token is not valid");
   }
 
-  // One verification per request, whoever asks first (the rate limit's key, then the route).
-  const resolved = new WeakMap<FastifyRequest, Promise<Caller>>();
+  // One verification per request, whoever asks first (the rate limit's key, then the route); kept
+  // on the request itself, with the value once known (see callerNow).
   function caller(req: FastifyRequest): Promise<Caller> {
-    let c = resolved.get(req);
-    if (!c) resolved.set(req, (c = resolve(req)));
-    return c;
+    const r = req as WithCaller;
+    const c = r[CALLER];
+    if (c) return (c.promise ??= Promise.resolve(c.value as Caller));
+    const promise = resolve(req);
+    const known: KnownCaller = (r[CALLER] = { promise });
+    promise.then(
+      (v) => (known.value = v),
+      () => undefined,
+    );
+    return promise;
+  }
+
+  /**
+   * The caller without waiting, when that is possible: no credential presented on an open service
+   * (anonymous), or one already verified for this request. Otherwise undefined: use `caller`.
+   */
+  function callerNow(req: FastifyRequest): Caller | undefined {
+    const c = (req as WithCaller)[CALLER];
+    if (c) return c.value;
+    if (required || presented(req)) return undefined;
+    const value: Caller = { kind: "anonymous", id: "ip:" + req.ip };
+    (req as WithCaller)[CALLER] = { value };
+    return value;
   }
 
   /** The caller if it presented a credential that verified; undefined otherwise. Never throws. */
@@ -154,5 +183,8 @@ export function createAuthenticator(config: ServerConfig) {
     throw new AuthError(403, "forbidden", "not an admin key");
   }
 
-  return { caller, verified, admin, required };
+  /** Whether the request carries a credential (an API key or a bearer token) at all. */
+  const presents = (req: FastifyRequest): boolean => presented(req) !== undefined;
+
+  return { caller, callerNow, verified, presents, admin, required };
 }

@@ -19,10 +19,13 @@ function presentedKey(req: FastifyRequest): string | undefined {
   return typeof key === "string" ? key : undefined;
 }
 
+/** Probes and scrapers are not rate-limited (they come often, from few places, and cost nothing). */
+const UNLIMITED = { rateLimit: false } as const;
+
 export async function ops(app: FastifyInstance, ctx: ServerContext): Promise<void> {
   const { backing, metrics, config } = ctx;
-  app.get("/healthz", { schema: { hide: true } }, async () => ({ status: "ok" }));
-  app.get("/readyz", { schema: { hide: true } }, async (req, reply) => {
+  app.get("/healthz", { schema: { hide: true }, config: UNLIMITED }, async () => ({ status: "ok" }));
+  app.get("/readyz", { schema: { hide: true }, config: UNLIMITED }, async (req, reply) => {
     try {
       await backing.ping();
       return { status: "ready", store: backing.kind };
@@ -35,7 +38,7 @@ export async function ops(app: FastifyInstance, ctx: ServerContext): Promise<voi
     }
   });
   // Metrics tell how the service is used: for this machine's own scraper, or whoever has the key.
-  app.get("/metrics", { schema: { hide: true } }, async (req, reply) => {
+  app.get("/metrics", { schema: { hide: true }, config: UNLIMITED }, async (req, reply) => {
     const key = presentedKey(req);
     const byKey = config.metricsKey !== undefined && key !== undefined && sameSecret(key, config.metricsKey);
     if (!byKey && !fromLoopback(req))

@@ -4,6 +4,7 @@ import type { FastifyInstance } from "fastify";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { ServerConfig } from "./config";
+import { API_SECURITY_HEADERS } from "./http/security";
 
 /**
  * The built pages: the online TLS check page at `/` (dist/web) and the add-in under `/addin/`
@@ -16,6 +17,12 @@ export async function registerStatic(
 ): Promise<void> {
   // An encapsulated context: Helmet's headers apply to the pages and their files, not to the API.
   await app.register(async (pages) => {
+    // The API's headers (set on fastify's reply, which would win over Helmet's on the raw response)
+    // make way for the pages' own.
+    pages.addHook("onRequest", (_req, reply, done) => {
+      for (const name in API_SECURITY_HEADERS) reply.removeHeader(name);
+      done();
+    });
     await pages.register(helmet, {
       contentSecurityPolicy: {
         directives: {
@@ -38,7 +45,6 @@ export async function registerStatic(
       frameguard: false,
       crossOriginEmbedderPolicy: false,
     });
-    // Helmet runs after the API's hook and replaces its headers with the pages' own.
     // Source maps would hand out the sources, comments and all: they are not served.
     const allowedPath = (path: string) => !path.endsWith(".map");
     const web = join(root, "web");

@@ -21,6 +21,12 @@ export interface VerdictServiceOptions {
 
 export { QueueFull };
 
+/** How long a set of reports from memory stays right (see VerdictService.peekAll). */
+export interface Held {
+  generation: number;
+  until: number;
+}
+
 /** A report for a domain whose probe has not finished within the caller's wait (or has not started). */
 export function pendingReport(d: MailDomain, now: number, reason = "pending"): DomainReport {
   const at = new Date(now).toISOString();
@@ -52,7 +58,10 @@ export class VerdictService {
     private readonly metrics: Metrics,
     private readonly log: FastifyBaseLogger,
     private readonly opts: VerdictServiceOptions,
-    private readonly hot?: Pick<HotStore, "peek" | "countLookup">,
+    private readonly hot?: Pick<
+      HotStore,
+      "peek" | "peekHeld" | "generation" | "countLookup" | "countLookupsOf"
+    >,
   ) {
     this.now = opts.now ?? Date.now;
   }
@@ -85,6 +94,55 @@ export class VerdictService {
     this.hot?.countLookup(d.ascii, this.now());
     this.metrics.cacheHits.inc();
     return v.report;
+  }
+
+  /**
+   * `peek` for several domains at once: their reports when every one is held in memory and fresh
+   * (counted as look-ups), else undefined and nothing counted. `held` says how long the set stays
+   * right: until `until`, while memory's generation is unchanged (see `stillHeld`).
+   */
+  peekAll(ds: readonly MailDomain[]): { reports: DomainReport[]; held: Held } | undefined {
+    const hot = this.hot;
+    if (!hot) return undefined;
+    const generation = hot.generation();
+    const reports: DomainReport[] = new Array(ds.length);
+    let until = Infinity;
+    for (let i = 0; i < ds.length; i++) {
+      const h = hot.peekHeld(ds[i].ascii);
+      if (!h) return undefined;
+      reports[i] = h.v.report;
+      if (h.until < until) until = h.until;
+    }
+    this.counted(ds);
+    return { reports, held: { generation, until } };
+  }
+
+  /**
+   * True when the reports `peekAll` gave with `held` are still the ones memory holds and still
+   * fresh: nothing held has changed since, and none has aged out. Counts nothing (see countingOf).
+   */
+  stillHeld(held: Held): boolean {
+    return this.hot !== undefined && this.hot.generation() === held.generation && this.now() < held.until;
+  }
+
+  /** Counts look-ups of these domains served from memory again, one each a call (prepared once). */
+  countingOf(ds: readonly MailDomain[]): () => void {
+    const hot = this.hot;
+    if (!hot) return () => undefined;
+    const count = hot.countLookupsOf(ds.map((d) => d.ascii));
+    const n = ds.length;
+    return () => {
+      count(this.now());
+      this.metrics.cacheHits.inc(n);
+    };
+  }
+
+  private counted(ds: readonly MailDomain[]): void {
+    const hot = this.hot;
+    if (!hot) return;
+    const at = this.now();
+    for (const d of ds) hot.countLookup(d.ascii, at);
+    this.metrics.cacheHits.inc(ds.length);
   }
 
   /**

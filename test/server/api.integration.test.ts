@@ -183,3 +183,37 @@ describe("probe service API against the local real servers", () => {
     expect(all).not.toMatch(/taro\.yamada|hanako/);
   });
 });
+
+describe("answers made once for the same names", () => {
+  let svc: RunningService;
+  beforeAll(async () => (svc = await startService()));
+  afterAll(() => svc.close());
+
+  it("the same list asked again gets the same answer until a verdict changes, then the new one", async () => {
+    const ask = async (domains: string[], view = "full") =>
+      (await postJson(`${svc.url}/api/v1/check?view=${view}&waitMs=8000`, { domains })).body as {
+        reports: Array<{ domain: string; checkedAt: string; mx?: unknown }>;
+      };
+    const hits = async () =>
+      Number(/^mailtls_cache_hits_total (\d+)/m.exec(await (await fetch(`${svc.url}/metrics`)).text())?.[1]);
+    const first = await ask(["good.test", "notls.test"]);
+    const again = await ask(["good.test", "notls.test"]);
+    expect(again).toEqual(first);
+    // Answers served again still count their look-ups, each domain each time.
+    const before = await hits();
+    for (let i = 0; i < 5; i++) expect(await ask(["good.test", "notls.test"])).toEqual(first);
+    expect((await hits()) - before).toBe(10);
+    // Another view, an address, a repeat: each answered for what was asked, in its order.
+    const compact = await ask(["sato@notls.test", "good.test", "GOOD.TEST"], "compact");
+    expect(compact.reports.map((r) => r.domain)).toEqual(["notls.test", "good.test", "good.test"]);
+    expect(compact.reports[0].mx).toBeUndefined();
+    // Checked again: the next answer carries the new verdict.
+    const fresh = (await getJson(`${svc.url}/api/v1/domains/good.test?refresh=true`)).body as {
+      checkedAt: string;
+    };
+    expect(fresh.checkedAt).not.toBe(first.reports[0].checkedAt);
+    const after = await ask(["good.test", "notls.test"]);
+    expect(after.reports[0].checkedAt).toBe(fresh.checkedAt);
+    expect(after.reports[1]).toEqual(first.reports[1]);
+  });
+});

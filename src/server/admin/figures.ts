@@ -93,6 +93,35 @@ export interface FiguresStore {
 /** Partner domains recorded per tenant and day at most: a flood of made-up names stops there. */
 export const MAX_DOMAINS_PER_DAY = 50_000;
 
+type PendingLookup = DayLookup & { tenant: TenantId };
+
+/**
+ * Look-ups batched in memory, by tenant and day and then by domain: the domain strings come from
+ * parsed names the service reuses, so a look-up hashes no new string.
+ */
+class LookupBatch {
+  size = 0;
+  private readonly byDay = new Map<string, Map<string, PendingLookup>>();
+  // The last bucket asked for: one tenant's look-ups on one day come in a row.
+  private last?: { tenant: TenantId; day: Day; bucket: Map<string, PendingLookup> };
+  bucket(tenant: TenantId, day: Day): Map<string, PendingLookup> {
+    const last = this.last;
+    if (last && last.tenant === tenant && last.day === day) return last.bucket;
+    const k = `${tenant}\n${day}`;
+    let b = this.byDay.get(k);
+    if (!b) this.byDay.set(k, (b = new Map()));
+    this.last = { tenant, day, bucket: b };
+    return b;
+  }
+  add(b: Map<string, PendingLookup>, l: PendingLookup): void {
+    b.set(l.domain, l);
+    this.size++;
+  }
+  values(): PendingLookup[] {
+    return [...this.byDay.values()].flatMap((b) => [...b.values()]);
+  }
+}
+
 /**
  * Increments gathered in memory and written in one batch every few seconds, so that the add-in's
  * calls cost a Map update. Bounded: past `maxKeys` distinct keys until the next flush, further new
@@ -105,7 +134,7 @@ export function figureCounter(
   const now = opts.now ?? Date.now;
   const maxKeys = opts.maxKeys ?? 200_000;
   let counts = new Map<string, DayCount & { tenant: TenantId }>();
-  let lookups = new Map<string, DayLookup & { tenant: TenantId }>();
+  let lookups = new LookupBatch();
   // The day's string, computed once a second at most.
   let dayAt = 0;
   let today = dayOf(now());
@@ -123,7 +152,7 @@ export function figureCounter(
     const c = counts;
     const l = lookups;
     counts = new Map();
-    lookups = new Map();
+    lookups = new LookupBatch();
     try {
       if (c.size) await store.addCounts([...c.values()]);
     } catch (e) {
@@ -136,15 +165,16 @@ export function figureCounter(
       throw e;
     }
     try {
-      if (l.size) await store.addLookups([...l.values()]);
+      if (l.size) await store.addLookups(l.values());
     } catch (e) {
-      for (const [k, v] of l) {
-        const now2 = lookups.get(k);
+      for (const v of l.values()) {
+        const b = lookups.bucket(v.tenant, v.day);
+        const now2 = b.get(v.domain);
         if (now2) {
           now2.count += v.count;
           now2.imported ||= v.imported;
           now2.lastAt = Math.max(now2.lastAt, v.lastAt);
-        } else if (lookups.size < maxKeys) lookups.set(k, v);
+        } else if (lookups.size < maxKeys) lookups.add(b, v);
       }
       throw e;
     }
@@ -162,8 +192,8 @@ export function figureCounter(
     },
     lookup(tenant: TenantId, domain: string, opts2: { imported?: boolean } = {}) {
       const d = day();
-      const k = `${tenant}\n${d}\n${domain}`;
-      const l = lookups.get(k);
+      const b = lookups.bucket(tenant, d);
+      const l = b.get(domain);
       const at = opts2.imported ? 0 : now();
       if (l) {
         if (opts2.imported) l.imported = true;
@@ -172,7 +202,7 @@ export function figureCounter(
           l.lastAt = at;
         }
       } else if (lookups.size < maxKeys)
-        lookups.set(k, {
+        lookups.add(b, {
           tenant,
           day: d,
           domain,
@@ -180,6 +210,50 @@ export function figureCounter(
           imported: opts2.imported === true,
           lastAt: at,
         });
+    },
+    /** The add-in's look-ups of one request: the day, the time and the bucket are taken once. */
+    lookupMany(tenant: TenantId, domains: readonly string[]) {
+      const d = day();
+      const at = now();
+      const b = lookups.bucket(tenant, d);
+      for (const domain of domains) {
+        const l = b.get(domain);
+        if (l) {
+          l.count++;
+          l.lastAt = at;
+        } else if (lookups.size < maxKeys)
+          lookups.add(b, { tenant, day: d, domain, count: 1, imported: false, lastAt: at });
+      }
+    },
+    /**
+     * Counts one tenant's look-ups of a fixed list of domains (an answer asked for again and again):
+     * each call adds one to each, through the pending entries themselves while the batch and the
+     * day stay the same, so that a call hashes nothing.
+     */
+    lookupsOf(tenant: TenantId, domains: readonly string[]): () => void {
+      let batch: LookupBatch | undefined;
+      let onDay = "";
+      let refs: (PendingLookup | undefined)[] = [];
+      return () => {
+        const d = day();
+        const at = now();
+        if (batch !== lookups || onDay !== d) {
+          batch = lookups;
+          onDay = d;
+          const b = lookups.bucket(tenant, d);
+          refs = domains.map((domain) => {
+            let l = b.get(domain);
+            if (!l && lookups.size < maxKeys)
+              lookups.add(b, (l = { tenant, day: d, domain, count: 0, imported: false, lastAt: at }));
+            return l;
+          });
+        }
+        for (const l of refs)
+          if (l) {
+            l.count++;
+            l.lastAt = at;
+          }
+      };
     },
     flush,
     close() {

@@ -16,9 +16,18 @@ export class ApiError extends Error {
   }
 }
 
+/** Names already parsed (the add-in asks for the same partners all day); cleared when full. */
+const parsed = new Map<string, MailDomain>();
+const MAX_PARSED = 10_000;
+
 export function domainOrThrow(input: string): MailDomain {
+  const known = parsed.get(input);
+  if (known) return known;
   try {
-    return parseMailDomain(input);
+    const d = parseMailDomain(input);
+    if (parsed.size >= MAX_PARSED) parsed.clear();
+    parsed.set(input, d);
+    return d;
   } catch (e) {
     if (e instanceof InvalidDomain) throw new ApiError(400, "invalid-domain", e.message);
     throw e;

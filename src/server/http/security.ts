@@ -17,10 +17,11 @@ export const API_SECURITY_HEADERS = {
  * allows only the add-in's origin (the public URL's).
  */
 export const apiSecurity = fp(async (app: FastifyInstance, opts: { publicUrl: string }) => {
-  // Set on the raw response, so that Helmet (which also writes there, later) can replace them.
+  // Fastify's own headers (not the raw response's): when the raw response has none, Node writes
+  // the header block from fastify's object in one pass instead of setting each header again. The
+  // pages take these off before Helmet writes theirs (static.ts).
   app.addHook("onRequest", (_req, reply, done) => {
-    for (const name in API_SECURITY_HEADERS)
-      reply.raw.setHeader(name, API_SECURITY_HEADERS[name as keyof typeof API_SECURITY_HEADERS]);
+    reply.headers(API_SECURITY_HEADERS);
     done();
   });
   await app.register(cors, {

@@ -21,9 +21,10 @@ export function clientId(req: FastifyRequest, caller: Caller | undefined): strin
 export const rateLimits = fp(
   async (app: FastifyInstance, opts: { config: ServerConfig; auth: Authenticator; redis?: Redis }) => {
     const { config, auth } = opts;
-    async function clientKey(req: FastifyRequest): Promise<string> {
-      if (req.url.startsWith("/d/")) return "ip:" + req.ip;
-      return clientId(req, await auth.verified(req));
+    // Synchronous unless a credential was presented (only then is there anything to verify).
+    function clientKey(req: FastifyRequest): string | Promise<string> {
+      if (req.url.startsWith("/d/") || !auth.presents(req)) return "ip:" + req.ip;
+      return auth.verified(req).then((caller) => clientId(req, caller));
     }
     await app.register(rateLimit, {
       global: true,
@@ -31,9 +32,12 @@ export const rateLimits = fp(
       skipOnError: true,
       timeWindow: 60_000,
       // Refreshes are counted apart, with their own, stricter limit.
-      keyGenerator: async (req) => (isRefresh(req) ? "refresh:" : "") + (await clientKey(req)),
+      keyGenerator: (req) => {
+        const key = clientKey(req);
+        if (!isRefresh(req)) return key;
+        return typeof key === "string" ? "refresh:" + key : key.then((k) => "refresh:" + k);
+      },
       max: (req) => (isRefresh(req) ? config.refreshRateLimitPerMinute : config.rateLimitPerMinute),
-      allowList: (req) => req.url === "/healthz" || req.url === "/readyz" || req.url === "/metrics",
       errorResponseBuilder: (_req, ctx) =>
         Object.assign(new Error(`too many requests: at most ${ctx.max} a minute, retry in ${ctx.after}`), {
           statusCode: 429,

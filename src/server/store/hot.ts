@@ -16,18 +16,25 @@ export function hotStore(
   const now = opts.now ?? Date.now;
   // Bounded by the memory the verdicts take (reports vary from 1 KB to tens of KB) and by age:
   // an entry older than memoryMs is never served from here, so it need not stay.
+  // Changes whenever what memory holds changes (set, replaced, evicted, deleted, expired): an answer
+  // made from held verdicts stays right while it is unchanged and none of them has aged out.
+  let generation = 0;
   const hot = new LRUCache<string, { v: StoredVerdict; at: number }>({
     max: opts.maxEntries ?? 100_000,
     maxSize: opts.maxBytes ?? 64_000_000,
     sizeCalculation: (h) => approximateBytes(h.v.report),
     ttl: opts.memoryMs,
     perf: { now },
+    dispose: () => {
+      generation++;
+    },
   });
   let pending = new Map<string, { domain: string; count: number; at: number }>();
   /** Look-ups counted between flushes, at most this many domains (the rest wait for the next). */
   const MAX_PENDING = 100_000;
 
   const remember = (v: StoredVerdict) => {
+    generation++;
     hot.set(v.report.domain, { v, at: now() });
   };
 
@@ -51,7 +58,13 @@ export function hotStore(
   const wrapped: VerdictStore & {
     flush(): Promise<void>;
     peek(domain: string): StoredVerdict | undefined;
+    /** `peek`, with the time until which memory may serve it (its age limit or its expiry). */
+    peekHeld(domain: string): { v: StoredVerdict; until: number } | undefined;
+    /** Changes whenever a held verdict is set, replaced or dropped. */
+    generation(): number;
     countLookup(domain: string, at: number): void;
+    /** Counts look-ups of a fixed list of domains, one each a call, without hashing them again. */
+    countLookupsOf(domains: readonly string[]): (at: number) => void;
     /** The memory the held verdicts are reckoned to take (bounded by maxBytes). */
     heldBytes(): number;
   } = {
@@ -61,8 +74,35 @@ export function hotStore(
       const h = hot.get(domain, { updateAgeOnGet: false });
       return h && now() - h.at < opts.memoryMs && h.v.expiresAt > now() ? h.v : undefined;
     },
+    peekHeld(domain) {
+      const h = hot.get(domain, { updateAgeOnGet: false });
+      if (!h) return undefined;
+      const until = Math.min(h.at + opts.memoryMs, h.v.expiresAt);
+      return until > now() ? { v: h.v, until } : undefined;
+    },
+    generation: () => generation,
     countLookup(domain, at) {
       count(domain, 1, at);
+    },
+    countLookupsOf(domains) {
+      // The pending entries themselves, until a flush starts a new batch.
+      let of: typeof pending | undefined;
+      let refs: ({ count: number; at: number } | undefined)[] = [];
+      return (at) => {
+        if (of !== pending) {
+          of = pending;
+          refs = domains.map((domain) => {
+            let p = pending.get(domain);
+            if (!p && pending.size < MAX_PENDING) pending.set(domain, (p = { domain, count: 0, at }));
+            return p;
+          });
+        }
+        for (const p of refs)
+          if (p) {
+            p.count++;
+            if (at > p.at) p.at = at;
+          }
+      };
     },
     kind: store.kind,
     async get(domain) {
