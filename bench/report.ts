@@ -50,16 +50,28 @@ export function machine(): string {
 
 const HARNESS = join(__dirname, "..", "test", "harness");
 
+/** Whether the harness is already running (its DNS server listens), started by someone else. */
+function harnessRunning(): boolean {
+  try {
+    return execFileSync("ss", ["-lunH"], { encoding: "utf8" }).includes("127.0.0.53:53 ");
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Runs a benchmark against the local real servers: starts test/harness, runs `fn`, stops the
- * harness whatever happens, and exits the process with 0 or 1.
+ * harness whatever happens (unless it was already running, for another run), and exits the
+ * process with 0 or 1.
  */
 export function runWithHarness(fn: () => Promise<void>): void {
+  const wasRunning = harnessRunning();
   execFileSync("bash", [join(HARNESS, "up.sh")], { stdio: ["ignore", "ignore", "inherit"] });
   fn()
-    .finally(() =>
-      execFileSync("bash", [join(HARNESS, "down.sh")], { stdio: ["ignore", "ignore", "inherit"] }),
-    )
+    .finally(() => {
+      if (!wasRunning)
+        execFileSync("bash", [join(HARNESS, "down.sh")], { stdio: ["ignore", "ignore", "inherit"] });
+    })
     .then(
       () => process.exit(0),
       (e) => {
