@@ -6,8 +6,8 @@ import { type Browser, chromium } from "playwright-core";
 export const ROOT = join(__dirname, "..", "..");
 export const ARTIFACTS = join(ROOT, "test-artifacts");
 
-/** Debian's chromium, headless, with the flags this closed network needs. */
-export function launchChromium(): Promise<Browser> {
+/** Debian's chromium, headless, with the flags this closed network needs (and any `extraArgs`). */
+export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
     headless: true,
@@ -20,6 +20,7 @@ export function launchChromium(): Promise<Browser> {
       "--disable-component-update",
       "--disable-sync",
       "--disable-quic",
+      ...extraArgs,
     ],
   });
 }

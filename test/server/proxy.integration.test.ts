@@ -11,8 +11,8 @@ import { randomBytes } from "node:crypto";
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Browser, chromium } from "playwright-core";
-import { ensurePagesBuilt, ROOT } from "../helpers/browser";
+import type { Browser } from "playwright-core";
+import { ensurePagesBuilt, launchChromium, ROOT } from "../helpers/browser";
 import {
   type Answer,
   freePort,
@@ -372,23 +372,11 @@ describe("behind nginx (docs/deploy/nginx-mailtls.conf)", () => {
   });
 
   it("the check page in Chromium, over HTTPS through nginx, grades good.test", async () => {
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-      headless: true,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-quic",
-        `--host-resolver-rules=MAP ${NAME} 127.0.0.1`,
-        // Trust exactly this test certificate's key (Chromium does not read NODE_EXTRA_CA_CERTS).
-        `--ignore-certificate-errors-spki-list=${cert.spki}`,
-      ],
-    });
+    browser = await launchChromium([
+      `--host-resolver-rules=MAP ${NAME} 127.0.0.1`,
+      // Trust exactly this test certificate's key (Chromium does not read NODE_EXTRA_CA_CERTS).
+      `--ignore-certificate-errors-spki-list=${cert.spki}`,
+    ]);
     const context = await browser.newContext({ locale: "en-US" });
     const page = await context.newPage();
     const problems: string[] = [];
