@@ -12,7 +12,7 @@ import { Deadline, KeyedSemaphore, Semaphore, withTimeout } from "./limits";
 import { daneFacts, mxValidated } from "./dane";
 import { type CachedPolicy, discoverMtaSts, discoverTlsRpt } from "./mtasts";
 import { LRUCache } from "lru-cache";
-import { dnsFailure, type MailResolver } from "./resolver";
+import { dnsFailure, type MailResolver, mxHostsInOrder } from "./resolver";
 import { type Connector, probeSmtp, tcpConnector } from "./smtp";
 
 /** What the engine talks to; tests give it a resolver pointed at a local DNS server. */
@@ -78,11 +78,7 @@ export class ProbeEngine {
       // RFC 7505: a single MX of "." (Node reports an empty exchange) means "no mail here".
       if (records.length === 1 && (records[0].exchange === "" || records[0].exchange === "."))
         return { dns: { kind: "null-mx" }, targets: [] };
-      const targets = records
-        .filter((r) => r.exchange !== "" && r.exchange !== ".")
-        .sort((a, b) => a.priority - b.priority || a.exchange.localeCompare(b.exchange))
-        .slice(0, this.config.maxMx)
-        .map((r) => ({ host: r.exchange.toLowerCase().replace(/\.$/, ""), preference: r.priority }));
+      const targets = mxHostsInOrder(records).slice(0, this.config.maxMx);
       if (targets.length === 0) return { dns: { kind: "null-mx" }, targets: [] };
       return { dns: { kind: "mx" }, targets };
     } catch (e) {

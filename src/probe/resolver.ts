@@ -9,6 +9,19 @@ export interface MailResolver {
   txt(name: string): Promise<string[][]>;
 }
 
+/**
+ * An MX answer's mail hosts in the order a sender tries them (preference, then name), lower-case
+ * without the final dot; the null MX's "." (RFC 7505) and empty names left out.
+ */
+export function mxHostsInOrder(
+  records: ReadonlyArray<{ exchange: string; priority: number }>,
+): { host: string; preference: number }[] {
+  return records
+    .filter((r) => r.exchange !== "" && r.exchange !== ".")
+    .sort((a, b) => a.priority - b.priority || a.exchange.localeCompare(b.exchange))
+    .map((r) => ({ host: r.exchange.toLowerCase().replace(/\.$/, ""), preference: r.priority }));
+}
+
 /** DNS failures the probe tells apart. */
 export type DnsFailure = "nxdomain" | "nodata" | "timeout" | "servfail" | "refused" | "error";
 

@@ -7,7 +7,7 @@ import { t } from "../../core/i18n";
 import { isAllowedTarget } from "../../probe/addresses";
 import { probeConfigFromEnv } from "../../probe/config";
 import { Deadline, withTimeout } from "../../probe/limits";
-import { dnsFailure, dnsResolver, type MailResolver } from "../../probe/resolver";
+import { dnsFailure, dnsResolver, type MailResolver, mxHostsInOrder } from "../../probe/resolver";
 import { ProbeError, ReplyReader, tcpConnector } from "../../probe/smtp";
 import { type Check, since, verdict } from "./types";
 
@@ -23,10 +23,7 @@ const dnsTimeout = () => Object.assign(new Error("DNS query timed out"), { code:
 async function mailHosts(domain: string, r: MailResolver, deadline: Deadline, dnsMs: number): Promise<Hosts> {
   try {
     const mx = await withTimeout(r.mx(domain), deadline.step(dnsMs), dnsTimeout);
-    const hosts = mx
-      .filter((m) => m.exchange !== "" && m.exchange !== ".")
-      .sort((a, b) => a.priority - b.priority)
-      .map((m) => m.exchange.toLowerCase().replace(/\.$/, ""));
+    const hosts = mxHostsInOrder(mx).map((m) => m.host);
     return hosts.length ? { hosts } : { noMail: true };
   } catch (e) {
     const f = dnsFailure(e);
