@@ -1,6 +1,6 @@
 import type { Grade } from "../../src/core/verdict";
 import type { DayCount, DayLookup } from "../../src/server/admin/figures";
-import { isoWeek, partnersOf, summarise } from "../../src/server/admin/summary";
+import { isoWeek, partnersOf, summarise } from "../../src/core/admin/summary";
 
 const look = (day: string, domain: string, count: number, imported = false): DayLookup => ({
   day,

@@ -22,7 +22,7 @@ import { ApiError } from "../http/errors";
 import { tenantAccess } from "./access";
 import type { ExchangeGeneration, TenantId } from "./figures";
 import { period, periodOf, type PeriodQuery } from "./period";
-import { partnersOf } from "./summary";
+import { partnersOf } from "../../core/admin/summary";
 
 type ConfigQuery = PeriodQuery & {
   format?: "json" | "ps1";

@@ -13,7 +13,7 @@ import { tenantAccess } from "./access";
 import { period, periodOf, type PeriodQuery } from "./period";
 import { DEFAULT_TENANT, type TenantId } from "./figures";
 import { Importer, ImportsBusy } from "./imports";
-import { type PartnerFigure, partnersOf, summarise } from "./summary";
+import { type PartnerFigure, partnersOf, summarise } from "../../core/admin/summary";
 
 const DEFAULT_LIMIT = 1000;
 const MAX_LIMIT = 10_000;

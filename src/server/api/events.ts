@@ -8,7 +8,7 @@ import type { FastifyInstance } from "fastify";
 import { GRADES } from "../../core/verdict";
 import { parseMailDomain } from "../../core/domain";
 import type { FigureCounter } from "../admin/figures";
-import { RESOLUTIONS } from "../admin/summary";
+import { RESOLUTIONS } from "../../core/admin/summary";
 import type { ServerContext } from "../context";
 import { ApiError } from "../http/errors";
 import { policyFor } from "../policies";

@@ -45,32 +45,8 @@ export async function adminFetch(
 export const adminJson = async <T>(path: string, init?: RequestInit, key?: string): Promise<T> =>
   (await adminFetch(path, init, key)).json() as Promise<T>;
 
-export interface Summary {
-  tenant: string;
-  from: string;
-  to: string;
-  partners: {
-    total: number;
-    grades: Record<Grade, number>;
-    encryptedShare: number | null;
-    authenticatedShare: number | null;
-  };
-  lookups: { total: number; encryptedShare: number | null };
-  sends: {
-    checked: number;
-    blocked: number;
-    warned: number;
-    passwordAttachments: number;
-    resolved: { downloadLink: number; plainAttachments: number; noAttachments: number };
-    linksInserted: number;
-  };
-  weeks: Array<{
-    week: string;
-    encryptedShare: number | null;
-    partners: number;
-    passwordAttachments: number;
-  }>;
-}
+/** What GET /api/v1/admin/summary answers (computed in core, so the two cannot drift apart). */
+export type { Summary } from "../../core/admin/summary";
 
 export interface PartnerRow {
   domain: string;

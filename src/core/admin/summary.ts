@@ -2,7 +2,7 @@
  * The console's figures, computed from a tenant's daily aggregates (pure: plain data in, plain data
  * out), so that their cost grows with the days and the partners, never with the sends.
  */
-import { GRADES, type Grade } from "../../core/verdict";
+import { GRADES, type Grade } from "../verdict";
 import type { Day, DayCount, DayLookup, TenantId } from "./figures";
 
 export const RESOLUTIONS = ["downloadLink", "plainAttachments", "noAttachments"] as const;
